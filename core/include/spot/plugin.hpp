@@ -1,0 +1,159 @@
+// The C++ side of a plugin: the four interfaces a pipeline is made of, the context each instance
+// receives, and the SPOT_PLUGIN macro that exports the descriptor.
+//
+//   source ──Run──▶ enrichers (in order) ──▶ aggregators ──Documents──▶ sinks
+//      ▲                                                                  │
+//      └──── commit(checkpoint): called once every sink acknowledged ─────┘
+#pragma once
+
+#include <spot/metrics.hpp>
+#include <spot/options.hpp>
+#include <spot/plugin_abi.h>
+#include <spot/result.hpp>
+#include <spot/toolchain.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/config.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <memory>
+#include <spdlog/logger.h>
+#include <string>
+#include <vector>
+
+namespace spot {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+// One completed Spark application with all its attempts, in the JSON shape of the History Server
+// REST API (SPEC §2.1): `app` is the application as listed, each of its `attempts` extended with
+// `allexecutors`, `stages` and `environment`. Every source produces this shape.
+struct Run {
+    std::string app_id;
+    std::string history_host;  // host the run came from; "n/a" when there is none
+    json::object app;
+    // Opaque to the core; handed back to Source::commit once every sink has acknowledged.
+    json::value checkpoint;
+    // Documents produced on the way (err documents of enrichers); the runner appends them.
+    std::vector<struct Document> extra_docs;
+};
+
+// What sinks store. `stream` is mapped by each sink to an index or a file (raw, agg, err, ...).
+struct Document {
+    std::string stream;
+    std::string id;  // empty: no id, the document is appended (err documents)
+    json::object body;
+};
+
+class Plugin {
+   public:
+    virtual ~Plugin();
+    [[nodiscard]] virtual spot_plugin_kind kind() const noexcept = 0;
+};
+
+// Implemented by the pipeline runner; a source hands it the runs it finds.
+class RunQueue {
+   public:
+    virtual ~RunQueue();
+    // Suspends while `concurrency` runs are in flight (backpressure from slow sinks).
+    virtual asio::awaitable<void> submit(Run run) = 0;
+    // Records a failure that belongs to no single run's processing (e.g. listing) as an err
+    // document. Returns an error when the pipeline must stop (skip_exceptions is false).
+    virtual asio::awaitable<Result<void>> fail(Error error, std::string app_id, std::string stage) = 0;
+    // True once shutdown began: the source should stop listing and return.
+    [[nodiscard]] virtual bool stopping() const noexcept = 0;
+};
+
+class Source : public Plugin {
+   public:
+    [[nodiscard]] spot_plugin_kind kind() const noexcept final { return SPOT_KIND_SOURCE; }
+    // One pass over what is new. `queue` outlives the pass.
+    virtual asio::awaitable<Result<void>> pass(RunQueue& queue) = 0;
+    // A run is acknowledged by every sink: remember it as processed. Called on the pipeline's
+    // strand, never concurrently.
+    virtual void commit(const json::value& checkpoint) = 0;
+    // The source's state, persisted atomically by the core after each commit.
+    [[nodiscard]] virtual json::value save_state() const = 0;
+    virtual Result<void> load_state(const json::value& state) = 0;
+};
+
+// Enrichers and aggregators run on a worker thread pool, possibly for several runs at once: they
+// must not mutate shared state without their own synchronisation.
+class Enricher : public Plugin {
+   public:
+    [[nodiscard]] spot_plugin_kind kind() const noexcept final { return SPOT_KIND_ENRICHER; }
+    virtual Result<void> enrich(Run& run) = 0;
+};
+
+class Aggregator : public Plugin {
+   public:
+    [[nodiscard]] spot_plugin_kind kind() const noexcept final { return SPOT_KIND_AGGREGATOR; }
+    virtual Result<std::vector<Document>> aggregate(const Run& run) = 0;
+};
+
+class Sink : public Plugin {
+   public:
+    [[nodiscard]] spot_plugin_kind kind() const noexcept final { return SPOT_KIND_SINK; }
+    // Completes only when the documents are durably taken; an error means none may be counted
+    // as stored and the run is not checkpointed.
+    virtual asio::awaitable<Result<void>> write(std::vector<Document> docs) = 0;
+    // Called at the end of each pass and at shutdown.
+    virtual asio::awaitable<Result<void>> flush() = 0;
+};
+
+// Everything a plugin instance receives from the core.
+struct PluginContext {
+    std::string pipeline;                   // pipeline name
+    std::string instance_id;                // the instance's `id` in the config
+    std::shared_ptr<spdlog::logger> log;    // named <pipeline>.<instance_id>
+    asio::any_io_executor io;               // the pipeline's strand on the event loop
+    asio::any_io_executor workers;          // thread pool for blocking or CPU-heavy work
+    MetricsRegistry* metrics = nullptr;
+};
+
+}  // namespace spot
+
+// The C++ factory behind spot_plugin_descriptor::factory.
+struct spot_factory {
+    std::unique_ptr<spot::Plugin> (*create)(const spot::PluginContext& ctx,
+                                            const spot::Options& options);
+};
+
+namespace spot {
+
+// Shorthand for one option declaration in a plugin's option table.
+constexpr spot_option_decl option(const char* name, spot_option_type type,
+                                  const char* default_value, const char* doc,
+                                  std::uint32_t flags = 0, const char* choices = nullptr,
+                                  const char* min = nullptr, const char* max = nullptr,
+                                  const char* replaced_by = nullptr) {
+    return spot_option_decl{name, type, default_value, doc, flags, choices, min, max, replaced_by};
+}
+
+template <std::size_t N>
+constexpr spot_plugin_descriptor make_descriptor(const char* name, spot_plugin_kind kind,
+                                                 const char* version, const char* summary,
+                                                 const spot_option_decl (&options)[N],
+                                                 const spot_factory* factory) {
+    return spot_plugin_descriptor{SPOT_PLUGIN_ABI_VERSION,
+                                  sizeof(spot_plugin_descriptor),
+                                  SPOT_TOOLCHAIN,
+                                  name,
+                                  kind,
+                                  version,
+                                  summary,
+                                  options,
+                                  N,
+                                  factory};
+}
+
+}  // namespace spot
+
+// The plugin side in one line: exports the entry point returning `descriptor`.
+#define SPOT_PLUGIN(descriptor)                                                       \
+    extern "C" BOOST_SYMBOL_EXPORT const spot_plugin_descriptor* spot_plugin_entry() \
+        noexcept {                                                                    \
+        return &(descriptor);                                                         \
+    }

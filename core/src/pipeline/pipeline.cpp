@@ -1,0 +1,365 @@
+#include "pipeline/pipeline.hpp"
+
+#include <spot/documents.hpp>
+#include <spot/logging.hpp>
+#include <spot/time.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace spot::core {
+
+namespace {
+
+template <class T>
+std::unique_ptr<T> downcast(std::unique_ptr<Plugin> p) {
+    // The kind was checked against the descriptor; static_cast avoids RTTI across libraries.
+    return std::unique_ptr<T>(static_cast<T*>(p.release()));
+}
+
+Error from_exception(const std::exception& e, const std::string& context) {
+    if (const auto* se = dynamic_cast<const Exception*>(&e)) {
+        Error err = se->error();
+        if (err.context.empty()) {
+            err.context = context;
+        }
+        return err;
+    }
+    return make_error(ErrorCode::Internal, std::string("unexpected exception: ") + e.what(), context);
+}
+
+}  // namespace
+
+struct Pipeline::Processed {
+    std::vector<Document> docs;
+    std::vector<Error> failures;
+};
+
+Pipeline::Pipeline(PipelineConfig config, const Services& services)
+    : config_(std::move(config)),
+      services_(services),
+      strand_(asio::make_strand(services.io)),
+      log_(logging::get(config_.name + ".pipeline")),
+      wake_(strand_),
+      sleep_(strand_) {
+    const Labels labels{{"pipeline", config_.name}};
+    auto& m = *services_.metrics;
+    runs_processed_ = &m.counter("spot_runs_processed_total",
+                                 "Runs acknowledged by every sink and checkpointed.", labels);
+    runs_failed_ = &m.counter("spot_runs_failed_total",
+                              "Runs that a sink did not acknowledge; retried next pass.", labels);
+    err_documents_ = &m.counter("spot_err_documents_total", "Err documents produced.", labels);
+    in_flight_gauge_ = &m.gauge("spot_runs_in_flight", "Runs being processed now.", labels);
+    last_pass_time_ = &m.gauge("spot_last_pass_timestamp_seconds",
+                               "Unix time at which the last pass ended.", labels);
+    last_pass_seconds_ = &m.gauge("spot_last_pass_duration_seconds",
+                                  "How long the last pass took.", labels);
+}
+
+Result<std::shared_ptr<Pipeline>> Pipeline::create(const PipelineConfig& config,
+                                                   const Services& services) {
+    std::shared_ptr<Pipeline> p(new Pipeline(config, services));
+    auto make = [&](const InstanceConfig& inst) -> Result<std::unique_ptr<Plugin>> {
+        const std::string context = config.name + "." + inst.id;
+        PluginContext ctx{config.name, inst.id, logging::get(context), p->strand_,
+                          services.workers, services.metrics};
+        if (!inst.log_level.empty()) {
+            ctx.log->set_level(spdlog::level::from_str(inst.log_level));
+        }
+        try {
+            auto obj = inst.loaded->descriptor->factory->create(ctx, inst.options);
+            if (!obj || obj->kind() != inst.loaded->descriptor->kind) {
+                return make_error(ErrorCode::Plugin, "factory returned no object of its kind",
+                                  context);
+            }
+            return obj;
+        } catch (const std::exception& e) {
+            return from_exception(e, context);
+        }
+    };
+    auto source = make(config.source);
+    if (!source) {
+        return source.error();
+    }
+    p->source_ = downcast<Source>(std::move(*source));
+    for (const auto& inst : config.enrichers) {
+        auto e = make(inst);
+        if (!e) {
+            return e.error();
+        }
+        p->enrichers_.push_back(downcast<Enricher>(std::move(*e)));
+        p->enricher_ids_.push_back(inst.id);
+    }
+    for (const auto& inst : config.aggregators) {
+        auto a = make(inst);
+        if (!a) {
+            return a.error();
+        }
+        p->aggregators_.push_back(downcast<Aggregator>(std::move(*a)));
+    }
+    for (const auto& inst : config.sinks) {
+        auto s = make(inst);
+        if (!s) {
+            return s.error();
+        }
+        p->sinks_.push_back(downcast<Sink>(std::move(*s)));
+        p->sink_ids_.push_back(inst.id);
+    }
+    return p;
+}
+
+asio::awaitable<Result<void>> Pipeline::run(std::shared_ptr<Pipeline> self, bool once) {
+    auto state = self->services_.state->load(self->name());
+    if (!state) {
+        self->phase_ = "failed";
+        co_return state.error();
+    }
+    if (!state->is_null()) {
+        if (auto loaded = self->source_->load_state(*state); !loaded) {
+            self->phase_ = "failed";
+            co_return loaded.error();
+        }
+    }
+    while (!self->stopping_) {
+        auto pass = co_await self->run_pass();
+        if (!pass) {
+            self->phase_ = "failed";
+            co_return pass.error();
+        }
+        if (once || self->stopping_) {
+            break;
+        }
+        self->phase_ = "sleeping";
+        self->sleep_.expires_after(self->config_.poll_interval);
+        co_await self->sleep_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    self->phase_ = "stopped";
+    co_return Result<void>{};
+}
+
+asio::awaitable<Result<void>> Pipeline::run_pass() {
+    phase_ = "running";
+    const auto started = std::chrono::steady_clock::now();
+    Result<void> listed;
+    try {
+        listed = co_await source_->pass(*this);
+    } catch (const std::exception& e) {
+        listed = from_exception(e, config_.name + "." + config_.source.id);
+    }
+    while (in_flight_ > 0) {
+        co_await wait_for_change();  // every run of this pass lands before the pass ends
+    }
+    if (!listed && !fatal_) {
+        // The source could not list; record it once, here, and let the next pass try again.
+        auto recorded = co_await fail(listed.error(), "", "listing");
+        if (!recorded) {
+            fatal_ = listed.error();
+        }
+    }
+    for (std::size_t i = 0; i < sinks_.size(); ++i) {
+        Result<void> flushed;
+        try {
+            flushed = co_await sinks_[i]->flush();
+        } catch (const std::exception& e) {
+            flushed = from_exception(e, config_.name + "." + sink_ids_[i]);
+        }
+        if (!flushed) {
+            log_->error("sink flush failed sink='{}' error={}", sink_ids_[i],
+                        flushed.error().describe());
+        }
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ++passes_;
+    last_pass_end_ = iso_utc_now();
+    last_pass_time_->set(std::chrono::duration<double>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count());
+    last_pass_seconds_->set(seconds);
+    phase_ = "idle";
+    log_->debug("pass finished seconds={:.3f} processed_total={} failed_total={}", seconds,
+                runs_processed_->value(), runs_failed_->value());
+    if (fatal_) {
+        co_return *fatal_;
+    }
+    co_return Result<void>{};
+}
+
+asio::awaitable<void> Pipeline::wait_for_change() {
+    wake_.expires_at(asio::steady_timer::time_point::max());
+    co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+asio::awaitable<void> Pipeline::submit(Run run) {
+    while (!stopping_ && !fatal_ && in_flight_ >= static_cast<std::size_t>(config_.concurrency)) {
+        co_await wait_for_change();
+    }
+    if (stopping_ || fatal_) {
+        co_return;  // not committed, so the next pass (or the next start) takes it again
+    }
+    ++in_flight_;
+    in_flight_gauge_->set(static_cast<double>(in_flight_));
+    asio::co_spawn(strand_, process(shared_from_this(), std::move(run)),
+                   [self = shared_from_this()](const std::exception_ptr& e) {
+                       if (e) {
+                           // process() handles everything it expects; this is a bug.
+                           self->log_->critical("run processing threw; the run is not committed");
+                           --self->in_flight_;
+                           self->wake_.cancel();
+                       }
+                   });
+}
+
+asio::awaitable<Result<void>> Pipeline::fail(Error error, std::string app_id, std::string stage) {
+    last_error_ = error.describe();
+    log_->error("{} failed app='{}' error={}", stage, app_id, error.describe());
+    std::vector<Document> docs{make_error_document(error, app_id, "", stage)};
+    err_documents_->inc();
+    co_await write_to_sinks(std::move(docs));
+    if (!config_.skip_exceptions) {
+        co_return error;
+    }
+    co_return Result<void>{};
+}
+
+asio::awaitable<Pipeline::Processed> Pipeline::transform(std::shared_ptr<Pipeline> self, Run run) {
+    Processed out;
+    auto record = [&](Error e, std::string stage) {
+        out.docs.push_back(make_error_document(e, run.app_id, run.history_host, stage));
+        out.failures.push_back(std::move(e));
+    };
+    for (std::size_t i = 0; i < self->enrichers_.size(); ++i) {
+        const std::string stage = "enrich:" + self->enricher_ids_[i];
+        try {
+            if (auto r = self->enrichers_[i]->enrich(run); !r) {
+                record(r.error(), stage);
+            }
+        } catch (const std::exception& e) {
+            record(from_exception(e, self->name() + "." + self->enricher_ids_[i]), stage);
+        }
+    }
+    for (auto& aggregator : self->aggregators_) {
+        try {
+            auto docs = aggregator->aggregate(run);
+            if (!docs) {
+                record(docs.error(), "aggregations");
+                continue;
+            }
+            for (auto& d : *docs) {
+                out.docs.push_back(std::move(d));
+            }
+        } catch (const std::exception& e) {
+            record(from_exception(e, self->name()), "aggregations");
+        }
+    }
+    for (auto& d : run.extra_docs) {
+        out.docs.push_back(std::move(d));
+    }
+    co_return out;
+}
+
+asio::awaitable<void> Pipeline::process(std::shared_ptr<Pipeline> self, Run run) {
+    const std::string app_id = run.app_id;
+    const std::string host = run.history_host;
+    const json::value checkpoint = run.checkpoint;
+    // CPU work (enrichers, aggregators) on the worker pool; resumes here, on the strand.
+    Processed p = co_await asio::co_spawn(self->services_.workers, transform(self, std::move(run)),
+                                          asio::use_awaitable);
+    std::size_t err_docs = 0;
+    for (const auto& d : p.docs) {
+        err_docs += d.stream == "err" ? 1 : 0;
+    }
+    self->err_documents_->inc(err_docs);
+    auto failed_sinks = co_await self->write_to_sinks(std::move(p.docs));
+    if (failed_sinks.empty()) {
+        self->source_->commit(checkpoint);
+        self->save_state();
+        self->runs_processed_->inc();
+        if (!p.failures.empty()) {
+            self->last_error_ = p.failures.front().describe();
+            if (!self->config_.skip_exceptions) {
+                self->fatal(p.failures.front());
+            }
+        }
+        self->log_->debug("run done app='{}' host='{}'", app_id, host);
+    } else {
+        self->runs_failed_->inc();
+        self->last_error_ = "sink " + failed_sinks.front() + " did not acknowledge " + app_id;
+        if (!self->config_.skip_exceptions) {
+            self->fatal(make_error(ErrorCode::Io, self->last_error_, self->name()));
+        }
+    }
+    --self->in_flight_;
+    self->in_flight_gauge_->set(static_cast<double>(self->in_flight_));
+    self->wake_.cancel();
+}
+
+asio::awaitable<std::vector<std::string>> Pipeline::write_to_sinks(std::vector<Document> docs) {
+    // Sinks are written one after another: a run is acknowledged only when all have it.
+    std::vector<std::string> failed;
+    std::vector<Document> sink_errors;
+    for (std::size_t i = 0; i < sinks_.size(); ++i) {
+        Result<void> written;
+        try {
+            written = co_await sinks_[i]->write(i + 1 == sinks_.size() ? std::move(docs) : docs);
+        } catch (const std::exception& e) {
+            written = from_exception(e, config_.name + "." + sink_ids_[i]);
+        }
+        if (!written) {
+            log_->error("sink did not acknowledge sink='{}' error={}", sink_ids_[i],
+                        written.error().describe());
+            failed.push_back(sink_ids_[i]);
+            sink_errors.push_back(make_error_document(written.error(), "", "", "sink:" + sink_ids_[i]));
+        }
+    }
+    if (!sink_errors.empty() && failed.size() < sinks_.size()) {
+        err_documents_->inc(sink_errors.size());
+        for (std::size_t i = 0; i < sinks_.size(); ++i) {
+            if (std::find(failed.begin(), failed.end(), sink_ids_[i]) == failed.end()) {
+                auto ignored = co_await sinks_[i]->write(sink_errors);  // best effort
+                (void)ignored;
+            }
+        }
+    }
+    co_return failed;
+}
+
+void Pipeline::save_state() {
+    if (auto saved = services_.state->save(name(), source_->save_state()); !saved) {
+        log_->error("state not saved; acknowledged runs may be processed again error={}",
+                    saved.error().describe());
+    }
+}
+
+void Pipeline::fatal(Error error) {
+    if (!fatal_) {
+        log_->error("stopping the pipeline (skip_exceptions is false) error={}", error.describe());
+        fatal_ = std::move(error);
+    }
+}
+
+void Pipeline::request_stop() {
+    stopping_ = true;
+    asio::post(strand_, [self = shared_from_this()] {
+        self->sleep_.cancel();
+        self->wake_.cancel();
+    });
+}
+
+json::object Pipeline::status() const {
+    return json::object{
+        {"name", config_.name},
+        {"phase", phase_},
+        {"passes", passes_},
+        {"runs_processed", runs_processed_->value()},
+        {"runs_failed", runs_failed_->value()},
+        {"in_flight", in_flight_},
+        {"last_pass_end", last_pass_end_},
+        {"last_error", last_error_},
+        {"source", config_.source.plugin},
+    };
+}
+
+}  // namespace spot::core

@@ -1,0 +1,91 @@
+// One pipeline: a source, enrichers, aggregators and sinks, run on its own strand.
+//
+// A pass asks the source for new runs. Each run is enriched and aggregated on the worker pool,
+// written to every sink, and only when every sink has acknowledged it is the source told to
+// commit it and the state saved. At most `concurrency` runs are in flight: submit() suspends the
+// source beyond that, so slow sinks slow the source down instead of filling memory.
+#pragma once
+
+#include "config/config.hpp"
+#include "state/state_store.hpp"
+
+#include <spot/plugin.hpp>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/json/object.hpp>
+#include <memory>
+#include <optional>
+
+namespace spot::core {
+
+struct Services {
+    asio::any_io_executor io;       // the event loop
+    asio::any_io_executor workers;  // thread pool for CPU work
+    MetricsRegistry* metrics = nullptr;
+    StateStore* state = nullptr;
+};
+
+class Pipeline final : public RunQueue, public std::enable_shared_from_this<Pipeline> {
+   public:
+    // Creates every plugin instance through its factory; the first failure is returned.
+    static Result<std::shared_ptr<Pipeline>> create(const PipelineConfig& config,
+                                                    const Services& services);
+
+    // Passes until stopped (daemon) or exactly one (once). Returns the error that stopped the
+    // pipeline when skip_exceptions is false. Must be spawned on executor().
+    static asio::awaitable<Result<void>> run(std::shared_ptr<Pipeline> self, bool once);
+    // Safe from any thread: no new runs are taken, in-flight runs finish.
+    void request_stop();
+
+    [[nodiscard]] asio::any_io_executor executor() const { return strand_; }
+    [[nodiscard]] const std::string& name() const { return config_.name; }
+    // For /api/v1/status; call on the event loop.
+    [[nodiscard]] json::object status() const;
+
+    // RunQueue
+    asio::awaitable<void> submit(Run run) override;
+    asio::awaitable<Result<void>> fail(Error error, std::string app_id, std::string stage) override;
+    [[nodiscard]] bool stopping() const noexcept override { return stopping_; }
+
+   private:
+    struct Processed;
+    Pipeline(PipelineConfig config, const Services& services);
+    static asio::awaitable<void> process(std::shared_ptr<Pipeline> self, Run run);
+    static asio::awaitable<Processed> transform(std::shared_ptr<Pipeline> self, Run run);
+    asio::awaitable<Result<void>> run_pass();
+    asio::awaitable<void> wait_for_change();
+    asio::awaitable<std::vector<std::string>> write_to_sinks(std::vector<Document> docs);
+    void save_state();
+    void fatal(Error error);
+
+    PipelineConfig config_;
+    Services services_;
+    asio::strand<asio::any_io_executor> strand_;
+    std::shared_ptr<spdlog::logger> log_;
+    std::unique_ptr<Source> source_;
+    std::vector<std::unique_ptr<Enricher>> enrichers_;
+    std::vector<std::unique_ptr<Aggregator>> aggregators_;
+    std::vector<std::unique_ptr<Sink>> sinks_;
+    std::vector<std::string> sink_ids_, enricher_ids_;
+
+    asio::steady_timer wake_;   // cancelled whenever in_flight_ drops
+    asio::steady_timer sleep_;  // the pause between passes; cancelled on stop
+    std::size_t in_flight_ = 0;
+    std::atomic<bool> stopping_{false};
+    std::optional<Error> fatal_;
+
+    // Status and metrics.
+    std::string phase_ = "starting";
+    std::uint64_t passes_ = 0;
+    std::string last_pass_end_;
+    std::string last_error_;
+    Counter* runs_processed_ = nullptr;
+    Counter* runs_failed_ = nullptr;
+    Counter* err_documents_ = nullptr;
+    Gauge* in_flight_gauge_ = nullptr;
+    Gauge* last_pass_time_ = nullptr;
+    Gauge* last_pass_seconds_ = nullptr;
+};
+
+}  // namespace spot::core

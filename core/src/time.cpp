@@ -1,0 +1,99 @@
+#include <spot/time.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <fmt/format.h>
+
+namespace spot {
+
+std::string iso_utc(SysMillis t) {
+    using namespace std::chrono;
+    auto day = floor<days>(t);
+    year_month_day ymd{day};
+    hh_mm_ss<milliseconds> hms{t - day};
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", int(ymd.year()),
+                       unsigned(ymd.month()), unsigned(ymd.day()), hms.hours().count(),
+                       hms.minutes().count(), hms.seconds().count(), hms.subseconds().count());
+}
+
+namespace {
+
+struct NumberAndUnit {
+    double number;
+    std::string unit;  // lower case, spaces trimmed
+};
+
+std::optional<NumberAndUnit> split_number(std::string_view text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+        text.remove_suffix(1);
+    }
+    double number = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (ec != std::errc() || number < 0) {
+        return std::nullopt;
+    }
+    std::string unit(end, text.data() + text.size());
+    std::erase_if(unit, [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+    std::transform(unit.begin(), unit.end(), unit.begin(),
+                   [](char c) { return static_cast<char>(std::tolower(c)); });
+    return NumberAndUnit{number, unit};
+}
+
+}  // namespace
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+    auto nu = split_number(text);
+    if (!nu) {
+        return std::nullopt;
+    }
+    double factor = 0;
+    const std::string& u = nu->unit;
+    if (u == "ms") {
+        factor = 1;
+    } else if (u == "s" || u == "sec") {
+        factor = 1000;
+    } else if (u == "m" || u == "min") {
+        factor = 60'000;
+    } else if (u == "h") {
+        factor = 3'600'000;
+    } else if (u == "d") {
+        factor = 86'400'000;
+    } else {
+        return std::nullopt;  // a bare number is ambiguous: the unit lives in the value
+    }
+    return std::chrono::milliseconds(static_cast<std::int64_t>(nu->number * factor));
+}
+
+std::optional<std::int64_t> parse_size(std::string_view text) {
+    auto nu = split_number(text);
+    if (!nu) {
+        return std::nullopt;
+    }
+    std::string u = nu->unit;
+    if (u.size() == 3 && u[1] == 'i' && u[2] == 'b') {
+        u.erase(1, 1);  // "mib" -> "mb": both are powers of 1024 here
+    }
+    static constexpr std::pair<std::string_view, int> kUnits[] = {
+        {"", 0},  {"b", 0},  {"k", 1},  {"kb", 1}, {"m", 2},  {"mb", 2}, {"g", 3},
+        {"gb", 3}, {"t", 4}, {"tb", 4}, {"p", 5},  {"pb", 5},
+    };
+    for (auto [name, power] : kUnits) {
+        if (u == name) {
+            double bytes = nu->number;
+            for (int i = 0; i < power; ++i) {
+                bytes *= 1024;
+            }
+            if (bytes > 9.0e18) {
+                return std::nullopt;
+            }
+            return static_cast<std::int64_t>(bytes);
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace spot

@@ -1,0 +1,83 @@
+#include "cli.hpp"
+
+#include <string_view>
+
+namespace spot::daemon {
+
+const char* usage_text() {
+    return R"(spotd: records every finished Spark run as a document of statistics.
+
+Usage:
+  spotd [--config FILE] [--once]     run the pipelines of FILE (default /etc/spot/spot.yaml):
+                                     as a daemon, or one pass then exit 0 with --once
+  spotd --check-config [--config FILE]
+                                     validate FILE, print every error, exit 0 or 2
+  spotd plugins [--plugin-dir DIR]   list the plugins spotd can load
+  spotd describe PLUGIN... [--format text|md|yaml|json]
+                                     options of a plugin (yaml: a sample config section)
+  spotd reference                    the configuration reference (docs/configuration.md)
+  spotd --version | --help
+
+Signals: SIGTERM/SIGINT finish in-flight runs (within shutdown_grace), flush the sinks, save the
+state and exit 0; SIGHUP reloads the config file (an invalid file is rejected and the running
+pipelines go on).
+Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
+)";
+}
+
+std::optional<CommandLine> parse_command_line(int argc, char** argv, std::string& error) {
+    CommandLine cl;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        auto value = [&](std::string& out) {
+            if (i + 1 >= argc) {
+                error = "option " + std::string(a) + " needs a value";
+                return false;
+            }
+            out = argv[++i];
+            return true;
+        };
+        if (a == "--config" || a == "-c") {
+            if (!value(cl.config)) {
+                return std::nullopt;
+            }
+        } else if (a.starts_with("--config=")) {
+            cl.config = a.substr(9);
+        } else if (a == "--once") {
+            cl.once = true;
+        } else if (a == "--check-config") {
+            cl.check_config = true;
+        } else if (a == "--plugin-dir") {
+            if (!value(cl.plugin_dir)) {
+                return std::nullopt;
+            }
+        } else if (a == "--format") {
+            if (!value(cl.format)) {
+                return std::nullopt;
+            }
+            if (cl.format != "text" && cl.format != "md" && cl.format != "yaml" &&
+                cl.format != "json") {
+                error = "--format takes text, md, yaml or json";
+                return std::nullopt;
+            }
+        } else if (a == "--version" || a == "-V") {
+            cl.command = "version";
+        } else if (a == "--help" || a == "-h" || a == "help") {
+            cl.command = "help";
+        } else if ((a == "plugins" || a == "describe" || a == "reference") && cl.command == "run") {
+            cl.command = std::string(a);
+        } else if (!a.starts_with("-") && cl.command == "describe") {
+            cl.args.emplace_back(a);
+        } else {
+            error = "unknown argument '" + std::string(a) + "'";
+            return std::nullopt;
+        }
+    }
+    if (cl.command == "describe" && cl.args.empty()) {
+        error = "describe needs a plugin name (see `spotd plugins`)";
+        return std::nullopt;
+    }
+    return cl;
+}
+
+}  // namespace spot::daemon
