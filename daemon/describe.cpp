@@ -145,7 +145,8 @@ std::string configuration_reference(const core::PluginRegistry& registry) {
     out += "## Top level\n\n" + options_table(core::top_level_options());
     out += "\n## `pipelines.<name>`\n\n" + options_table(core::pipeline_options());
     out += "\nand `source` (one instance), `enrichers`, `aggregators`, `sinks` (lists of "
-           "instances; at least one sink).\n";
+           "instances; at least one sink). The `classify` enricher always runs: when a pipeline "
+           "does not list it, it is added first with its defaults.\n";
     out += "\n## Every plugin instance\n\n" + options_table(core::instance_options());
     out += "\n## Plugins\n\n";
     for (auto kind : {SPOT_KIND_SOURCE, SPOT_KIND_ENRICHER, SPOT_KIND_AGGREGATOR, SPOT_KIND_SINK}) {

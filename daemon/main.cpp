@@ -54,10 +54,10 @@ int run(const daemon::CommandLine& cl) {
     }
     auto config = core::load_config(cl.config, registry);
     if (!config) {
-        std::cerr << config.error().describe() << "\n";
+        const Error error = config.error();  // result::error() returns a copy
+        std::cerr << error.describe() << "\n";
         if (cl.check_config) {
-            std::size_t lines = 1 + std::count(config.error().message.begin(),
-                                               config.error().message.end(), '\n');
+            std::size_t lines = 1 + std::count(error.message.begin(), error.message.end(), '\n');
             std::cerr << "spotd: " << lines << " error(s) in " << cl.config << "\n";
         }
         return 2;

@@ -4,6 +4,7 @@
 
 #include <boost/assert/source_location.hpp>
 #include <boost/system/result.hpp>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -35,6 +36,8 @@ struct Error {
         return context.empty() ? message : context + ": " + message;
     }
 };
+
+inline std::ostream& operator<<(std::ostream& os, const Error& e) { return os << e.describe(); }
 
 class Exception : public std::runtime_error {
    public:

@@ -44,8 +44,8 @@ struct Walker {
                 known += (known.empty() ? "" : ", ") + n;
             }
             v.error(name_node.Mark(), path + ".plugin", "",
-                    fmt::format("unknown plugin '{}'{}. Known plugins: {}", *name,
-                                hint.empty() ? "" : "; did you mean '" + hint + "'?",
+                    fmt::format("unknown plugin '{}'{} Known plugins: {}", *name,
+                                hint.empty() ? "." : "; did you mean '" + hint + "'?",
                                 known.empty() ? "(none loaded)" : known));
             return std::nullopt;
         }
@@ -110,6 +110,7 @@ struct Walker {
             p.source = std::move(*s);
         }
         list(node["enrichers"], path + ".enrichers", SPOT_KIND_ENRICHER, p.enrichers);
+        add_default_classification(p, path);
         list(node["aggregators"], path + ".aggregators", SPOT_KIND_AGGREGATOR, p.aggregators);
         if (!node["sinks"] || !node["sinks"].IsSequence() || node["sinks"].size() == 0) {
             v.error(node["sinks"] ? node["sinks"].Mark() : node.Mark(), path + ".sinks", "",
@@ -119,6 +120,24 @@ struct Walker {
         }
         assign_ids(p, node.Mark(), path);
         return p;
+    }
+
+    // SPEC §5: every run is classified by name. Pipelines that do not list `classify` get it
+    // first, with its defaults, so dashboards grouping by classification always work.
+    void add_default_classification(PipelineConfig& p, const std::string& path) {
+        for (const auto& e : p.enrichers) {
+            if (e.plugin == "classify") {
+                return;
+            }
+        }
+        YAML::Node implicit(YAML::NodeType::Map);
+        implicit["plugin"] = "classify";
+        if (registry.find("classify") != nullptr) {
+            if (auto inst = instance(implicit, path + ".enrichers(implicit classify)",
+                                     SPOT_KIND_ENRICHER)) {
+                p.enrichers.insert(p.enrichers.begin(), std::move(*inst));
+            }
+        }
     }
 
     // Ids default to the plugin name, numbered when a plugin is used twice; they must be unique

@@ -330,8 +330,8 @@ Options Validator::options(const YAML::Node& map, std::span<const spot_option_de
                 list += (list.empty() ? "" : ", ") + a;
             }
             error(it->first.Mark(), path, plugin,
-                  fmt::format("unknown option '{}'{}. Allowed: {}", key,
-                              hint.empty() ? "" : "; did you mean '" + hint + "'?", list));
+                  fmt::format("unknown option '{}'{} Allowed: {}", key,
+                              hint.empty() ? "." : "; did you mean '" + hint + "'?", list));
         }
     }
     for (std::size_t i = 0; i < decls.size(); ++i) {

@@ -302,8 +302,16 @@ asio::awaitable<std::vector<std::string>> Pipeline::write_to_sinks(std::vector<D
     std::vector<Document> sink_errors;
     for (std::size_t i = 0; i < sinks_.size(); ++i) {
         Result<void> written;
+        // The last sink gets the documents, the others a copy. Kept out of the co_await
+        // expression: GCC 12 mishandles conditional temporaries there (double destruction).
+        std::vector<Document> batch;
+        if (i + 1 == sinks_.size()) {
+            batch = std::move(docs);
+        } else {
+            batch = docs;
+        }
         try {
-            written = co_await sinks_[i]->write(i + 1 == sinks_.size() ? std::move(docs) : docs);
+            written = co_await sinks_[i]->write(std::move(batch));
         } catch (const std::exception& e) {
             written = from_exception(e, config_.name + "." + sink_ids_[i]);
         }

@@ -8,6 +8,11 @@ namespace spot::core {
 std::vector<Error> PluginRegistry::add_directory(const std::filesystem::path& dir) {
     std::vector<Error> refused;
     std::error_code ec;
+    auto canonical = std::filesystem::weakly_canonical(dir, ec);
+    if (std::find(directories_.begin(), directories_.end(), canonical) != directories_.end()) {
+        return refused;
+    }
+    directories_.push_back(canonical);
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
         const auto name = entry.path().filename().string();

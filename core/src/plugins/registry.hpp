@@ -3,6 +3,7 @@
 
 #include "plugins/loader.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -13,7 +14,8 @@ namespace spot::core {
 class PluginRegistry {
    public:
     // Loads every lib*.so in `dir`. A library that is refused is skipped; its one-line reason
-    // is returned so the caller decides how loud to be.
+    // is returned so the caller decides how loud to be. A directory already loaded is skipped
+    // (config reloads name the same plugin_dir again).
     std::vector<Error> add_directory(const std::filesystem::path& dir);
     // Refuses a second plugin with the same name (the first one stays).
     [[nodiscard]] Result<void> add(LoadedPlugin plugin);
@@ -24,6 +26,7 @@ class PluginRegistry {
 
    private:
     std::vector<LoadedPlugin> plugins_;  // sorted by name
+    std::vector<std::filesystem::path> directories_;
 };
 
 // <directory of the running executable>/../lib/spot/plugins: the same in the build tree and in

@@ -87,6 +87,11 @@ Result<void> JsonlWriter::rotate() {
     std::string stamp = iso_utc_now();
     std::erase(stamp, ':');
     auto rotated = path_.parent_path() / (path_.stem().string() + "." + stamp + ".jsonl");
+    for (int n = 1; std::filesystem::exists(rotated); ++n) {
+        // Several rotations within one millisecond must not overwrite each other.
+        rotated = path_.parent_path() /
+                  (path_.stem().string() + "." + stamp + "-" + std::to_string(n) + ".jsonl");
+    }
     if (::rename(path_.c_str(), rotated.c_str()) != 0) {
         return io_error("cannot rotate", path_);
     }

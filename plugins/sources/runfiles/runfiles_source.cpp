@@ -68,6 +68,7 @@ asio::awaitable<Result<void>> RunFilesSource::pass(RunQueue& queue) {
     }
     // Stable order: the same input gives the same output.
     std::sort(todo.begin(), todo.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    const std::size_t listed = todo.size() + done_.size();
     std::size_t submitted = 0;
     for (auto& [file, stamp] : todo) {
         if (queue.stopping()) {
@@ -93,8 +94,7 @@ asio::awaitable<Result<void>> RunFilesSource::pass(RunQueue& queue) {
         co_await queue.submit(std::move(*run));
         ++submitted;
     }
-    log_->info("pass listed files={} new={} submitted={}", todo.size() + done_.size(), todo.size(),
-               submitted);
+    log_->info("pass listed files={} new={} submitted={}", listed, todo.size(), submitted);
     co_return Result<void>{};
 }
 

@@ -1,0 +1,39 @@
+#include <spot/time.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace std::chrono;
+
+TEST_CASE("durations need a unit and convert to milliseconds", "[unit][time]") {
+    CHECK(spot::parse_duration("500ms") == milliseconds(500));
+    CHECK(spot::parse_duration("10s") == seconds(10));
+    CHECK(spot::parse_duration("30m") == minutes(30));
+    CHECK(spot::parse_duration("30min") == minutes(30));
+    CHECK(spot::parse_duration("168h") == hours(168));
+    CHECK(spot::parse_duration("7d") == hours(168));
+    CHECK(spot::parse_duration("1.5s") == milliseconds(1500));
+    CHECK(spot::parse_duration(" 2 H ") == hours(2));
+    CHECK_FALSE(spot::parse_duration("10"));
+    CHECK_FALSE(spot::parse_duration("10x"));
+    CHECK_FALSE(spot::parse_duration("-1s"));
+    CHECK_FALSE(spot::parse_duration(""));
+}
+
+TEST_CASE("sizes use powers of 1024 and accept bare bytes", "[unit][time]") {
+    CHECK(spot::parse_size("1024") == 1024);
+    CHECK(spot::parse_size("1k") == 1024);
+    CHECK(spot::parse_size("64MiB") == 64LL * 1024 * 1024);
+    CHECK(spot::parse_size("64mb") == 64LL * 1024 * 1024);
+    CHECK(spot::parse_size("2G") == 2LL * 1024 * 1024 * 1024);
+    CHECK(spot::parse_size("1TiB") == 1LL << 40);
+    CHECK(spot::parse_size("1.5k") == 1536);
+    CHECK_FALSE(spot::parse_size("64 furlongs"));
+    CHECK_FALSE(spot::parse_size("MiB"));
+    CHECK_FALSE(spot::parse_size("99999999PB"));
+}
+
+TEST_CASE("times are written as ISO 8601 UTC with milliseconds", "[unit][time]") {
+    spot::SysMillis t{milliseconds(1422981759269)};
+    CHECK(spot::iso_utc(t) == "2015-02-03T16:42:39.269Z");
+    CHECK(spot::iso_utc(spot::SysMillis{}) == "1970-01-01T00:00:00.000Z");
+}
