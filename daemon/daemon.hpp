@@ -36,8 +36,10 @@ class Daemon {
     core::PluginRegistry& registry_;
     core::Config config_;
     const bool once_;
-    boost::asio::io_context io_{1};
+    // Declared first so they are destroyed last, workers after the loop: handlers still queued
+    // on io_ at exit hold pipelines whose sinks own strands on workers_.
     boost::asio::thread_pool workers_{2};
+    boost::asio::io_context io_{1};
     boost::asio::signal_set signals_;
     boost::asio::steady_timer grace_;
     boost::asio::steady_timer watchdog_;

@@ -14,8 +14,9 @@ class ClassifyEnricher final : public Enricher {
 
     Result<void> enrich(Run& run) override {
         const json::value* name = run.app.if_contains("name");
-        std::string_view text = name && name->is_string() ? std::string_view(name->get_string())
-                                                          : std::string_view();
+        // A copy: inserting app_specific_data below may rehash the object under a view.
+        const std::string text = name && name->is_string() ? std::string(name->get_string())
+                                                           : std::string();
         auto& data = run.app["app_specific_data"];
         if (!data.is_object()) {
             data = json::object{};

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: a release build with warnings as errors and every test,
+# then an ASan/UBSan build running the same tests (any sanitizer report fails the run).
+# Needs ../shared beside the checkout for the tests that read the shared fixtures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+echo "== release build and tests"
+tools/build.sh build
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+echo "== address and undefined-behaviour sanitizers"
+tools/build.sh build-asan -DSPOT_SANITIZE=address,undefined
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$jobs"
