@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # Installs every build and test dependency of Spot from Debian 12 packages.
-# Idempotent: safe to run again; apt-get skips what is already installed.
+#   deploy/install-deps.sh            build and test dependencies
+#   deploy/install-deps.sh --runtime  only the shared libraries spotd needs to run (Docker)
+# Idempotent: safe to run again; nothing is installed twice.
 set -euo pipefail
 
+runtime_packages=(
+    libboost-json1.81.0 libyaml-cpp0.7 libspdlog1.10 libfmt9 libssl3 libsystemd0 ca-certificates
+)
 packages=(
     build-essential cmake ninja-build ccache pkg-config git
     libboost1.81-dev libboost-json1.81-dev libboost-filesystem1.81-dev
     libboost-program-options1.81-dev
     libyaml-cpp-dev libspdlog-dev libfmt-dev catch2
     libssl-dev libsystemd-dev
-    curl ca-certificates python3
+    curl ca-certificates python3 systemd
 )
+
+if [[ ${1:-} == --runtime ]]; then
+    packages=("${runtime_packages[@]}")
+fi
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "install-deps.sh: run as root (it calls apt-get)" >&2
