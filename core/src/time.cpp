@@ -17,6 +17,65 @@ std::string iso_utc(SysMillis t) {
                        hms.minutes().count(), hms.seconds().count(), hms.subseconds().count());
 }
 
+std::optional<std::int64_t> parse_timestamp(std::string_view t) {
+    // yyyy-MM-dd[THH:mm:ss[.SSS]][GMT|Z|+00:00]
+    auto digits = [&](std::size_t pos, std::size_t n) -> std::optional<int> {
+        if (pos + n > t.size()) {
+            return std::nullopt;
+        }
+        int v = 0;
+        for (std::size_t i = pos; i < pos + n; ++i) {
+            if (t[i] < '0' || t[i] > '9') {
+                return std::nullopt;
+            }
+            v = v * 10 + (t[i] - '0');
+        }
+        return v;
+    };
+    auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2);
+    if (!y || !mo || !d || t.size() < 10 || t[4] != '-' || t[7] != '-') {
+        return std::nullopt;
+    }
+    using namespace std::chrono;
+    year_month_day ymd{year(*y), month(static_cast<unsigned>(*mo)), day(static_cast<unsigned>(*d))};
+    if (!ymd.ok()) {
+        return std::nullopt;
+    }
+    std::int64_t ms = duration_cast<milliseconds>(sys_days(ymd).time_since_epoch()).count();
+    std::size_t pos = 10;
+    if (pos < t.size() && (t[pos] == 'T' || t[pos] == ' ')) {
+        auto h = digits(11, 2), mi = digits(14, 2), s = digits(17, 2);
+        if (!h || !mi || !s || *h > 23 || *mi > 59 || *s > 60 || t[13] != ':' || t[16] != ':') {
+            return std::nullopt;
+        }
+        ms += ((*h * 60LL + *mi) * 60 + *s) * 1000;
+        pos = 19;
+        if (pos < t.size() && t[pos] == '.') {
+            std::size_t start = ++pos;
+            int frac = 0, n = 0;
+            while (pos < t.size() && t[pos] >= '0' && t[pos] <= '9') {
+                if (n < 3) {
+                    frac = frac * 10 + (t[pos] - '0');
+                    ++n;
+                }
+                ++pos;
+            }
+            if (pos == start) {
+                return std::nullopt;
+            }
+            while (n++ < 3) {
+                frac *= 10;
+            }
+            ms += frac;
+        }
+    }
+    std::string_view zone = t.substr(pos);
+    if (!(zone.empty() || zone == "GMT" || zone == "Z" || zone == "UTC" || zone == "+00:00")) {
+        return std::nullopt;
+    }
+    return ms;
+}
+
 namespace {
 
 struct NumberAndUnit {

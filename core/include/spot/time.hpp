@@ -15,6 +15,9 @@ std::string iso_utc(SysMillis t);
 inline std::string iso_utc_now() {
     return iso_utc(std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
 }
+// Parses the History Server's "2020-01-15T14:59:33.707GMT" (also with "Z", without
+// milliseconds, or a bare "2020-01-15") into epoch milliseconds.
+std::optional<std::int64_t> parse_timestamp(std::string_view text);
 // Parses "500ms", "10s", "30m", "168h", "7d" (and a bare number of seconds when allowed).
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 // Parses "64MiB", "5MB", "1k", "1024": powers of 1024, case-insensitive units.

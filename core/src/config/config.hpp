@@ -3,6 +3,7 @@
 // plugin, so `spotd --check-config` can print them all at once.
 #pragma once
 
+#include "normalize/spark_properties.hpp"
 #include "plugins/registry.hpp"
 
 #include <spot/options.hpp>
@@ -29,6 +30,7 @@ struct PipelineConfig {
     bool skip_exceptions = true;
     std::int64_t concurrency = 8;
     std::chrono::milliseconds poll_interval{10'000};
+    PropertyRules properties = default_property_rules();  // Spark property typing, redaction
     InstanceConfig source;
     std::vector<InstanceConfig> enrichers;
     std::vector<InstanceConfig> aggregators;

@@ -38,6 +38,22 @@ constexpr spot_option_decl kPipeline[] = {
     option("poll_interval", SPOT_OPT_DURATION, "10s",
            "Daemon mode: pause between the end of a pass and the start of the next.", 0, nullptr,
            "0s", "24h"),
+    option("redact_pattern", SPOT_OPT_REGEX, "secret|password|token|access[.]key|credential",
+           "Spark properties whose key matches (case-insensitively) are stored as "
+           "'*** redacted ***'."),
+    option("typed_int", SPOT_OPT_LIST, "",
+           "Spark properties stored as integers, besides the built-in ones (SPEC 4.2)."),
+    option("typed_float", SPOT_OPT_LIST, "", "Spark properties stored as floats."),
+    option("typed_bool", SPOT_OPT_LIST, "",
+           "Spark properties stored as booleans (true/1/y/yes, false/0/n/no)."),
+    option("typed_bytes", SPOT_OPT_LIST, "",
+           "Spark properties stored as bytes; a bare number means bytes."),
+    option("typed_kib", SPOT_OPT_LIST, "",
+           "Spark properties stored as bytes; a bare number means KiB."),
+    option("typed_mib", SPOT_OPT_LIST, "",
+           "Spark properties stored as bytes; a bare number means MiB."),
+    option("typed_seconds", SPOT_OPT_LIST, "",
+           "Spark properties stored as milliseconds; a bare number means seconds."),
 };
 
 constexpr spot_option_decl kInstance[] = {

@@ -104,6 +104,21 @@ struct Walker {
         if (o.has("poll_interval")) {
             p.poll_interval = o.duration("poll_interval");
         }
+        if (o.has("redact_pattern")) {
+            p.properties.redact =
+                std::regex(o.str("redact_pattern"), std::regex::ECMAScript | std::regex::icase);
+        }
+        static constexpr std::pair<const char*, PropertyType> kTyped[] = {
+            {"typed_int", PropertyType::Int},     {"typed_float", PropertyType::Float},
+            {"typed_bool", PropertyType::Bool},   {"typed_bytes", PropertyType::Bytes},
+            {"typed_kib", PropertyType::KiB},     {"typed_mib", PropertyType::MiB},
+            {"typed_seconds", PropertyType::Seconds},
+        };
+        for (auto [option, type] : kTyped) {
+            if (o.has(option)) {
+                add_typed_keys(p.properties, type, o.list(option));
+            }
+        }
         if (!node["source"]) {
             v.error(node.Mark(), path, "", "missing required option 'source' (where runs come from)");
         } else if (auto s = instance(node["source"], path + ".source", SPOT_KIND_SOURCE)) {

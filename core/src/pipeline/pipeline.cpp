@@ -42,6 +42,7 @@ Pipeline::Pipeline(PipelineConfig config, const Services& services)
       services_(services),
       strand_(asio::make_strand(services.io)),
       log_(logging::get(config_.name + ".pipeline")),
+      normalizer_(config_.properties, logging::get(config_.name + ".normalize")),
       wake_(strand_),
       sleep_(strand_) {
     const Labels labels{{"pipeline", config_.name}};
@@ -226,6 +227,7 @@ asio::awaitable<Result<void>> Pipeline::fail(Error error, std::string app_id, st
 
 asio::awaitable<Pipeline::Processed> Pipeline::transform(std::shared_ptr<Pipeline> self, Run run) {
     Processed out;
+    self->normalizer_.apply(run);  // every source's runs look the same to what follows
     auto record = [&](Error e, std::string stage) {
         out.docs.push_back(make_error_document(e, run.app_id, run.history_host, stage));
         out.failures.push_back(std::move(e));

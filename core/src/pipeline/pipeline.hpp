@@ -7,6 +7,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "normalize/normalizer.hpp"
 #include "state/state_store.hpp"
 
 #include <spot/plugin.hpp>
@@ -63,6 +64,7 @@ class Pipeline final : public RunQueue, public std::enable_shared_from_this<Pipe
     Services services_;
     asio::strand<asio::any_io_executor> strand_;
     std::shared_ptr<spdlog::logger> log_;
+    Normalizer normalizer_;
     std::unique_ptr<Source> source_;
     std::vector<std::unique_ptr<Enricher>> enrichers_;
     std::vector<std::unique_ptr<Aggregator>> aggregators_;

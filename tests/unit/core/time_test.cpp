@@ -37,3 +37,15 @@ TEST_CASE("times are written as ISO 8601 UTC with milliseconds", "[unit][time]")
     CHECK(spot::iso_utc(t) == "2015-02-03T16:42:39.269Z");
     CHECK(spot::iso_utc(spot::SysMillis{}) == "1970-01-01T00:00:00.000Z");
 }
+
+TEST_CASE("History Server timestamps parse to epoch milliseconds", "[unit][time]") {
+    CHECK(spot::parse_timestamp("2015-02-03T16:42:59.720GMT") == 1422981779720);
+    CHECK(spot::parse_timestamp("2015-02-03T16:42:59.720Z") == 1422981779720);
+    CHECK(spot::parse_timestamp("2015-02-03T16:42:59GMT") == 1422981779000);
+    CHECK(spot::parse_timestamp("2015-02-03T16:42:59.7GMT") == 1422981779700);
+    CHECK(spot::parse_timestamp("2015-03-16") == 1426464000000);
+    CHECK_FALSE(spot::parse_timestamp("2015-02-30T00:00:00.000GMT"));
+    CHECK_FALSE(spot::parse_timestamp("2015-02-03T16:42:59.720CET"));
+    CHECK_FALSE(spot::parse_timestamp("yesterday"));
+    CHECK_FALSE(spot::parse_timestamp(""));
+}

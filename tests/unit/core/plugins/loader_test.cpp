@@ -19,7 +19,8 @@ TEST_CASE("every built-in plugin loads, and its options all have a doc line", "[
     core::PluginRegistry registry;
     auto refused = registry.add_directory(SPOT_PLUGIN_DIR);
     CHECK(refused.empty());
-    CHECK(registry.names() == std::vector<std::string>{"classify", "file", "runfiles"});
+    CHECK(registry.names() ==
+          std::vector<std::string>{"classify", "file", "runfiles", "spot-aggregate"});
     for (const auto& p : registry.all()) {
         for (std::size_t i = 0; i < p.descriptor->option_count; ++i) {
             INFO(p.name() << " option " << p.descriptor->options[i].name);
