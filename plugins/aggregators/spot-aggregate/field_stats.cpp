@@ -9,6 +9,21 @@ namespace spot::aggregators::aggregate {
 
 namespace json = boost::json;
 
+namespace {
+
+// Before a values vector would grow, drop its duplicates: memory follows the distinct values,
+// not the elements, and the amortised cost stays one sort per doubling.
+template <class T>
+void push_distinct(std::vector<T>& values, T v) {
+    if (values.size() == values.capacity() && values.size() >= 1024) {
+        std::sort(values.begin(), values.end());
+        values.erase(std::unique(values.begin(), values.end()), values.end());
+    }
+    values.push_back(v);
+}
+
+}  // namespace
+
 bool is_date_field(std::string_view name) {
     static constexpr std::string_view kDates[] = {
         "addTime",        "removeTime",     "submissionTime", "firstTaskLaunchedTime",
@@ -66,7 +81,7 @@ void FieldStats::number(Acc& acc, double d, std::int64_t i, bool integral) {
     acc.dmin = std::min(acc.dmin, d);
     acc.dmax = std::max(acc.dmax, d);
     acc.dsum += d;
-    acc.numbers.insert(d);
+    push_distinct(acc.numbers, d);
 }
 
 void FieldStats::value(Acc& acc, const json::value& v) {
@@ -106,7 +121,7 @@ void FieldStats::value(Acc& acc, const json::value& v) {
             }
             if (acc.kind == Kind::String) {
                 ++acc.count;
-                acc.strings.insert(std::string_view(v.get_string()));
+                push_distinct(acc.strings, std::string_view(v.get_string()));
             }
             break;
         default: break;  // null, arrays (lists are ignored), objects (walked by the caller)
@@ -155,6 +170,16 @@ void FieldStats::add_date(std::string_view name, std::int64_t epoch_ms) {
     add_date_to(acc, epoch_ms);
 }
 
+namespace {
+
+template <class T>
+std::int64_t distinct(std::vector<T>& values) {
+    std::sort(values.begin(), values.end());
+    return std::unique(values.begin(), values.end()) - values.begin();
+}
+
+}  // namespace
+
 json::object FieldStats::result() const {
     json::object out;
     for (const auto& a : fields_) {
@@ -175,7 +200,7 @@ json::object FieldStats::result() const {
                     s["sum"] = a.dsum;
                     s["mean"] = a.dsum / static_cast<double>(a.count);
                 }
-                s["nunique"] = static_cast<std::int64_t>(a.numbers.size());
+                s["nunique"] = distinct(a.numbers);
                 s["count_zeroes"] = a.zeroes;
                 s["count_not_null"] = a.count;
                 break;
@@ -190,7 +215,7 @@ json::object FieldStats::result() const {
                 s["sum"] = a.true_count;
                 break;
             case Kind::String:
-                s["nunique"] = static_cast<std::int64_t>(a.strings.size());
+                s["nunique"] = distinct(a.strings);
                 s["count_not_null"] = a.count;
                 break;
             case Kind::Unknown: continue;
