@@ -1,0 +1,47 @@
+// eventlog: Runs rebuilt from Spark event logs in a directory, without a History Server.
+#pragma once
+
+#include "log_reader.hpp"
+
+#include <spot/plugin.hpp>
+
+#include <map>
+#include <regex>
+
+namespace spot::sources::eventlog {
+
+struct EventLogOptions {
+    std::filesystem::path dir;
+    std::string include, exclude;
+    std::string history_host;
+    std::size_t max_line_size = 0;
+};
+
+class EventLogSource final : public Source {
+   public:
+    EventLogSource(const PluginContext& ctx, EventLogOptions options);
+
+    asio::awaitable<Result<void>> pass(RunQueue& queue) override;
+    void commit(const json::value& checkpoint) override;
+    [[nodiscard]] json::value save_state() const override;
+    Result<void> load_state(const json::value& state) override;
+
+   private:
+    struct Seen {
+        std::int64_t size = 0, mtime_ms = 0;
+        std::string app;  // application id, to gather every attempt of an app into one Run
+    };
+    // Parses `entries` (the attempts of one application) into a Run; CPU work, on the pool.
+    static asio::awaitable<Result<Run>> build(EventLogSource* self, std::vector<LogEntry> entries);
+    bool selected(const std::string& app_name) const;
+
+    EventLogOptions options_;
+    std::unique_ptr<LogStore> store_;
+    std::regex include_, exclude_;
+    std::shared_ptr<spdlog::logger> log_;
+    asio::any_io_executor workers_;
+    std::map<std::string, Seen> done_;  // by log name
+    Counter* bytes_read_ = nullptr;
+};
+
+}  // namespace spot::sources::eventlog

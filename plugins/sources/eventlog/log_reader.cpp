@@ -1,0 +1,127 @@
+#include "log_reader.hpp"
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parser.hpp>
+#include <fmt/format.h>
+
+namespace spot::sources::eventlog {
+
+namespace json = boost::json;
+
+namespace {
+
+// Lines start with {"Event":"<name>": events the History Server does not use for the four
+// endpoints (SQL plans, job and accumulator updates, which can be deeply nested and large) are
+// skipped without parsing.
+bool wanted(std::string_view line) {
+    constexpr std::string_view kPrefix = "{\"Event\":\"";
+    if (!line.starts_with(kPrefix)) {
+        return true;  // unusual layout: parse it and let the builder decide
+    }
+    auto name = line.substr(kPrefix.size(), 48);
+    name = name.substr(0, name.find('"'));
+    static constexpr std::string_view kUsed[] = {
+        "SparkListenerTaskEnd",           "SparkListenerTaskStart",
+        "SparkListenerStageSubmitted",    "SparkListenerStageCompleted",
+        "SparkListenerJobStart",          "SparkListenerExecutorAdded",
+        "SparkListenerExecutorRemoved",   "SparkListenerBlockManagerAdded",
+        "SparkListenerStageExecutorMetrics", "SparkListenerApplicationStart",
+        "SparkListenerApplicationEnd",    "SparkListenerLogStart",
+        "SparkListenerEnvironmentUpdate",
+    };
+    for (auto u : kUsed) {
+        if (name == u) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+Result<ParsedLog> read_log(LogStore& store, const LogEntry& entry, std::size_t max_line) {
+    ParsedLog out;
+    json::parse_options options;
+    options.max_depth = 1024;  // Spark nests query plans deeply
+    json::parser parser(json::storage_ptr(), options);
+    std::vector<char> chunk(1 << 20);
+    std::string pending;  // an incomplete line carried over to the next chunk
+    unsigned char arena[16 * 1024];
+    auto parse_line = [&](std::string_view line, bool last) -> Result<void> {
+        ++out.lines;
+        if (line.empty() || !wanted(line)) {
+            return {};
+        }
+        json::monotonic_resource mr(arena, sizeof(arena));
+        parser.reset(&mr);
+        boost::system::error_code ec;
+        parser.write(line.data(), line.size(), ec);  // a whole line: incomplete JSON is an error
+        if (ec) {
+            if (last) {
+                out.cut_last_line = true;
+                return {};
+            }
+            return make_error(ErrorCode::Json,
+                              fmt::format("line {} is not JSON ({})", out.lines, ec.message()),
+                              entry.name);
+        }
+        json::value v = parser.release();
+        if (v.is_object()) {
+            out.run.add(v.get_object());
+        }
+        return {};
+    };
+    for (const auto& part : entry.parts) {
+        auto stream = store.open(part, entry.codec);
+        if (!stream) {
+            return stream.error();
+        }
+        for (;;) {
+            auto n = (*stream)->read(chunk.data(), chunk.size());
+            if (!n) {
+                Error e = n.error();
+                e.context = part.string();
+                return e;
+            }
+            if (*n == 0) {
+                break;
+            }
+            out.bytes += static_cast<std::int64_t>(*n);
+            std::string_view data(chunk.data(), *n);
+            while (!data.empty()) {
+                auto nl = data.find('\n');
+                if (nl == std::string_view::npos) {
+                    pending.append(data);
+                    if (pending.size() > max_line) {
+                        return make_error(ErrorCode::Parse,
+                                          fmt::format("line {} is longer than max_line_size ({} "
+                                                      "bytes)",
+                                                      out.lines + 1, max_line),
+                                          entry.name);
+                    }
+                    break;
+                }
+                Result<void> parsed;
+                if (pending.empty()) {
+                    parsed = parse_line(data.substr(0, nl), false);
+                } else {
+                    pending.append(data.substr(0, nl));
+                    parsed = parse_line(pending, false);
+                    pending.clear();
+                }
+                if (!parsed) {
+                    return parsed.error();
+                }
+                data.remove_prefix(nl + 1);
+            }
+        }
+    }
+    if (!pending.empty()) {
+        if (auto parsed = parse_line(pending, true); !parsed) {
+            return parsed.error();
+        }
+    }
+    return out;
+}
+
+}  // namespace spot::sources::eventlog

@@ -1,0 +1,450 @@
+#include "run_builder.hpp"
+
+#include <spot/time.hpp>
+
+#include <algorithm>
+
+namespace spot::sources::eventlog {
+
+namespace json = boost::json;
+
+namespace {
+
+// A stage's task-metric totals: REST name, then the path under "Task Metrics".
+struct MetricPath {
+    const char* rest;
+    const char* a;
+    const char* b;
+    const char* c;
+};
+constexpr MetricPath kStageMetrics[] = {
+    {"executorDeserializeTime", "Executor Deserialize Time", nullptr, nullptr},
+    {"executorDeserializeCpuTime", "Executor Deserialize CPU Time", nullptr, nullptr},
+    {"executorRunTime", "Executor Run Time", nullptr, nullptr},
+    {"executorCpuTime", "Executor CPU Time", nullptr, nullptr},
+    {"resultSize", "Result Size", nullptr, nullptr},
+    {"jvmGcTime", "JVM GC Time", nullptr, nullptr},
+    {"resultSerializationTime", "Result Serialization Time", nullptr, nullptr},
+    {"memoryBytesSpilled", "Memory Bytes Spilled", nullptr, nullptr},
+    {"diskBytesSpilled", "Disk Bytes Spilled", nullptr, nullptr},
+    {"peakExecutionMemory", "Peak Execution Memory", nullptr, nullptr},
+    {"inputBytes", "Input Metrics", "Bytes Read", nullptr},
+    {"inputRecords", "Input Metrics", "Records Read", nullptr},
+    {"outputBytes", "Output Metrics", "Bytes Written", nullptr},
+    {"outputRecords", "Output Metrics", "Records Written", nullptr},
+    {"shuffleRemoteBlocksFetched", "Shuffle Read Metrics", "Remote Blocks Fetched", nullptr},
+    {"shuffleLocalBlocksFetched", "Shuffle Read Metrics", "Local Blocks Fetched", nullptr},
+    {"shuffleFetchWaitTime", "Shuffle Read Metrics", "Fetch Wait Time", nullptr},
+    {"shuffleRemoteBytesRead", "Shuffle Read Metrics", "Remote Bytes Read", nullptr},
+    {"shuffleRemoteBytesReadToDisk", "Shuffle Read Metrics", "Remote Bytes Read To Disk", nullptr},
+    {"shuffleLocalBytesRead", "Shuffle Read Metrics", "Local Bytes Read", nullptr},
+    {"shuffleReadRecords", "Shuffle Read Metrics", "Total Records Read", nullptr},
+    {"shuffleRemoteReqsDuration", "Shuffle Read Metrics", "Remote Requests Duration", nullptr},
+    {"shuffleCorruptMergedBlockChunks", "Shuffle Read Metrics", "Push Based Shuffle", "Corrupt Merged Block Chunks"},
+    {"shuffleMergedFetchFallbackCount", "Shuffle Read Metrics", "Push Based Shuffle", "Merged Fetch Fallback Count"},
+    {"shuffleMergedRemoteBlocksFetched", "Shuffle Read Metrics", "Push Based Shuffle", "Merged Remote Blocks Fetched"},
+    {"shuffleMergedLocalBlocksFetched", "Shuffle Read Metrics", "Push Based Shuffle", "Merged Local Blocks Fetched"},
+    {"shuffleMergedRemoteChunksFetched", "Shuffle Read Metrics", "Push Based Shuffle", "Merged Remote Chunks Fetched"},
+    {"shuffleMergedLocalChunksFetched", "Shuffle Read Metrics", "Push Based Shuffle", "Merged Local Chunks Fetched"},
+    {"shuffleMergedRemoteBytesRead", "Shuffle Read Metrics", "Push Based Shuffle", "Merged Remote Bytes Read"},
+    {"shuffleMergedLocalBytesRead", "Shuffle Read Metrics", "Push Based Shuffle", "Merged Local Bytes Read"},
+    {"shuffleMergedRemoteReqsDuration", "Shuffle Read Metrics", "Push Based Shuffle", "Merged Remote Requests Duration"},
+    {"shuffleWriteBytes", "Shuffle Write Metrics", "Shuffle Bytes Written", nullptr},
+    {"shuffleWriteTime", "Shuffle Write Metrics", "Shuffle Write Time", nullptr},
+    {"shuffleWriteRecords", "Shuffle Write Metrics", "Shuffle Records Written", nullptr},
+};
+constexpr std::size_t kMetricCount = std::size(kStageMetrics);
+
+std::int64_t int_at(const json::object& o, std::string_view key, std::int64_t fallback = 0) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_number() ? v->to_number<std::int64_t>() : fallback;
+}
+
+std::optional<std::int64_t> opt_int(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_number() ? std::optional(v->to_number<std::int64_t>()) : std::nullopt;
+}
+
+std::string str_at(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+const json::object* obj_at(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v ? v->if_object() : nullptr;
+}
+
+std::int64_t metric(const json::object& m, const MetricPath& p) {
+    const char* path[] = {p.a, p.b, p.c};
+    const int depth = p.c ? 3 : p.b ? 2 : 1;
+    const json::object* o = &m;
+    for (int i = 0; i + 1 < depth; ++i) {
+        o = obj_at(*o, path[i]);
+        if (o == nullptr) {
+            return 0;
+        }
+    }
+    return int_at(*o, path[depth - 1]);
+}
+
+constexpr std::size_t metric_index(std::string_view rest) {
+    for (std::size_t i = 0; i < kMetricCount; ++i) {
+        if (rest == kStageMetrics[i].rest) {
+            return i;
+        }
+    }
+    return kMetricCount;
+}
+constexpr std::size_t kRemoteRead = metric_index("shuffleRemoteBytesRead");
+constexpr std::size_t kLocalRead = metric_index("shuffleLocalBytesRead");
+static_assert(kRemoteRead < kMetricCount && kLocalRead < kMetricCount);
+
+// The History Server's time format: "2015-02-03T16:43:07.191GMT".
+std::string shs_time(std::int64_t ms) {
+    auto iso = iso_utc(SysMillis(std::chrono::milliseconds(ms)));
+    return iso.substr(0, iso.size() - 1) + "GMT";
+}
+
+void max_into(json::object& peak, const json::object& metrics) {
+    for (const auto& [k, v] : metrics) {
+        if (!v.is_number()) {
+            continue;
+        }
+        auto x = v.to_number<std::int64_t>();
+        auto* cur = peak.if_contains(k);
+        if (cur == nullptr || cur->to_number<std::int64_t>() < x) {
+            peak[k] = x;
+        }
+    }
+}
+
+json::array sorted_pairs(const json::object* o) {
+    std::vector<std::pair<std::string, json::value>> items;
+    if (o != nullptr) {
+        for (const auto& [k, v] : *o) {
+            items.emplace_back(std::string(k), v);
+        }
+    }
+    std::sort(items.begin(), items.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    json::array out;
+    for (auto& [k, v] : items) {
+        out.push_back(json::array{k, v});
+    }
+    return out;
+}
+
+}  // namespace
+
+RunBuilder::Executor& RunBuilder::executor(const std::string& id) {
+    auto [it, inserted] = executors_.try_emplace(id);
+    if (inserted) {
+        it->second.id = id;
+        executor_order_.push_back(id);
+    }
+    return it->second;
+}
+
+RunBuilder::Stage& RunBuilder::stage(const json::object& info) {
+    StageKey key{int_at(info, "Stage ID"), int_at(info, "Stage Attempt ID")};
+    auto [it, inserted] = stages_.try_emplace(key);
+    if (inserted) {
+        it->second.id = key.first;
+        it->second.attempt = key.second;
+        it->second.metrics.assign(kMetricCount, 0);
+    }
+    return it->second;
+}
+
+void RunBuilder::stage_info(const json::object& info, bool completed) {
+    Stage& s = stage(info);
+    s.name = str_at(info, "Stage Name");
+    s.num_tasks = int_at(info, "Number of Tasks");
+    s.details = str_at(info, "Details");
+    s.resource_profile = int_at(info, "Resource Profile Id");
+    if (auto t = opt_int(info, "Submission Time")) {
+        s.submitted = t;
+    }
+    if (const auto* rdds = info.if_contains("RDD Info"); rdds && rdds->is_array()) {
+        s.rdd_ids.clear();
+        for (const auto& r : rdds->get_array()) {
+            if (const auto* ro = r.if_object()) {
+                s.rdd_ids.push_back(int_at(*ro, "RDD ID"));
+            }
+        }
+    }
+    if (completed) {
+        s.completed_at = opt_int(info, "Completion Time");
+        s.failure_reason = str_at(info, "Failure Reason");
+        s.status = s.failure_reason.empty() ? "COMPLETE" : "FAILED";
+    } else if (s.submitted) {
+        s.status = "ACTIVE";
+    }
+}
+
+void RunBuilder::task_end(const json::object& e) {
+    const auto* info = obj_at(e, "Task Info");
+    if (info == nullptr) {
+        return;
+    }
+    Stage& s = stage(e);
+    const auto* reason = obj_at(e, "Task End Reason");
+    const std::string why = reason ? str_at(*reason, "Reason") : "Success";
+    const bool success = why == "Success";
+    const bool killed = why == "TaskKilled" || why == "TaskCommitDenied";
+    s.complete += success ? 1 : 0;
+    s.killed += killed ? 1 : 0;
+    s.failed += (!success && !killed) ? 1 : 0;
+    if (success) {
+        s.completed_indices.insert(int_at(*info, "Index"));
+    }
+    Executor& ex = executor(str_at(*info, "Executor ID"));
+    ex.completed += success ? 1 : 0;
+    ex.failed += (!success && !killed) ? 1 : 0;
+    ++ex.total;
+    const auto launch = int_at(*info, "Launch Time");
+    const auto finish = int_at(*info, "Finish Time");
+    ex.duration += finish > launch ? finish - launch : 0;
+    if (const auto* m = obj_at(e, "Task Metrics")) {
+        for (std::size_t i = 0; i < kMetricCount; ++i) {
+            s.metrics[i] += metric(*m, kStageMetrics[i]);
+        }
+        ex.gc += int_at(*m, "JVM GC Time");
+        if (const auto* in = obj_at(*m, "Input Metrics")) {
+            ex.input += int_at(*in, "Bytes Read");
+        }
+        if (const auto* r = obj_at(*m, "Shuffle Read Metrics")) {
+            ex.shuffle_read += int_at(*r, "Remote Bytes Read") + int_at(*r, "Local Bytes Read");
+        }
+        if (const auto* w = obj_at(*m, "Shuffle Write Metrics")) {
+            ex.shuffle_write += int_at(*w, "Shuffle Bytes Written");
+        }
+    }
+    if (const auto* peak = obj_at(e, "Task Executor Metrics")) {
+        max_into(ex.peak, *peak);
+    }
+}
+
+void RunBuilder::add(const json::object& e) {
+    const std::string_view ev = e.contains("Event") && e.at("Event").is_string()
+                                    ? std::string_view(e.at("Event").get_string())
+                                    : std::string_view();
+    if (ev == "SparkListenerTaskEnd") {
+        task_end(e);
+    } else if (ev == "SparkListenerTaskStart") {
+        if (const auto* info = obj_at(e, "Task Info")) {
+            Stage& s = stage(e);
+            auto launch = int_at(*info, "Launch Time");
+            if (!s.first_task || launch < *s.first_task) {
+                s.first_task = launch;
+            }
+        }
+    } else if (ev == "SparkListenerStageSubmitted" || ev == "SparkListenerStageCompleted") {
+        if (const auto* info = obj_at(e, "Stage Info")) {
+            stage_info(*info, ev == "SparkListenerStageCompleted");
+            if (const auto* props = obj_at(e, "Properties")) {
+                Stage& s = stage(*info);
+                if (auto pool = str_at(*props, "spark.scheduler.pool"); !pool.empty()) {
+                    s.pool = pool;
+                }
+                if (auto d = str_at(*props, "spark.job.description"); !d.empty()) {
+                    s.description = d;
+                }
+            }
+        }
+    } else if (ev == "SparkListenerJobStart") {
+        if (const auto* infos = e.if_contains("Stage Infos"); infos && infos->is_array()) {
+            for (const auto& i : infos->get_array()) {
+                if (const auto* o = i.if_object()) {
+                    StageKey key{int_at(*o, "Stage ID"), int_at(*o, "Stage Attempt ID")};
+                    if (!stages_.contains(key)) {
+                        stage_info(*o, false);  // PENDING until submitted; SKIPPED if never
+                    }
+                }
+            }
+        }
+    } else if (ev == "SparkListenerExecutorAdded") {
+        Executor& ex = executor(str_at(e, "Executor ID"));
+        ex.add_time = int_at(e, "Timestamp");
+        if (const auto* info = obj_at(e, "Executor Info")) {
+            ex.cores = int_at(*info, "Total Cores");
+            ex.host = str_at(*info, "Host");
+            ex.resource_profile = int_at(*info, "Resource Profile Id");
+        }
+    } else if (ev == "SparkListenerExecutorRemoved") {
+        Executor& ex = executor(str_at(e, "Executor ID"));
+        ex.remove_time = int_at(e, "Timestamp");
+        ex.remove_reason = str_at(e, "Removed Reason");
+    } else if (ev == "SparkListenerBlockManagerAdded") {
+        if (const auto* id = obj_at(e, "Block Manager ID")) {
+            Executor& ex = executor(str_at(*id, "Executor ID"));
+            ex.max_memory = int_at(e, "Maximum Memory");
+            ex.max_on_heap = int_at(e, "Maximum Onheap Memory", ex.max_memory);
+            ex.max_off_heap = int_at(e, "Maximum Offheap Memory");
+            if (ex.add_time == 0) {
+                ex.add_time = int_at(e, "Timestamp");
+            }
+            if (ex.host.empty()) {
+                ex.host = str_at(*id, "Host");
+            }
+        }
+    } else if (ev == "SparkListenerStageExecutorMetrics") {
+        if (const auto* m = obj_at(e, "Executor Metrics")) {
+            max_into(executor(str_at(e, "Executor ID")).peak, *m);
+            StageKey key{int_at(e, "Stage ID"), int_at(e, "Stage Attempt ID")};
+            if (auto it = stages_.find(key); it != stages_.end()) {
+                max_into(it->second.peak, *m);
+            }
+        }
+    } else if (ev == "SparkListenerApplicationStart") {
+        app_id_ = str_at(e, "App ID");
+        app_name_ = str_at(e, "App Name");
+        user_ = str_at(e, "User");
+        start_ = int_at(e, "Timestamp");
+        if (auto a = str_at(e, "App Attempt ID"); !a.empty()) {
+            attempt_id_ = a;
+        }
+    } else if (ev == "SparkListenerApplicationEnd") {
+        end_ = int_at(e, "Timestamp");
+    } else if (ev == "SparkListenerLogStart") {
+        spark_version_ = str_at(e, "Spark Version");
+    } else if (ev == "SparkListenerEnvironmentUpdate") {
+        const auto* jvm = obj_at(e, "JVM Information");
+        environment_ = json::object{
+            {"runtime", json::object{{"javaVersion", jvm ? str_at(*jvm, "Java Version") : ""},
+                                     {"javaHome", jvm ? str_at(*jvm, "Java Home") : ""},
+                                     {"scalaVersion", jvm ? str_at(*jvm, "Scala Version") : ""}}},
+            {"sparkProperties", sorted_pairs(obj_at(e, "Spark Properties"))},
+            {"hadoopProperties", sorted_pairs(obj_at(e, "Hadoop Properties"))},
+            {"systemProperties", sorted_pairs(obj_at(e, "System Properties"))},
+            {"metricsProperties", sorted_pairs(obj_at(e, "Metrics Properties"))},
+            {"classpathEntries", sorted_pairs(obj_at(e, "Classpath Entries"))},
+            {"resourceProfiles", json::array{}},
+        };
+    }
+}
+
+json::object RunBuilder::attempt(std::int64_t last_updated_ms) const {
+    const std::int64_t start = start_.value_or(0);
+    const std::int64_t end = end_.value_or(-1);
+    json::object a;
+    if (attempt_id_) {
+        a["attemptId"] = *attempt_id_;
+    }
+    a["startTime"] = shs_time(start);
+    a["endTime"] = shs_time(end_ ? end : 0);
+    a["lastUpdated"] = shs_time(last_updated_ms);
+    a["duration"] = end_ ? end - start : 0;
+    a["sparkUser"] = user_;
+    a["completed"] = end_.has_value();
+    a["appSparkVersion"] = spark_version_;
+    a["startTimeEpoch"] = start;
+    a["endTimeEpoch"] = end_ ? end : -1;
+    a["lastUpdatedEpoch"] = last_updated_ms;
+
+    json::array executors;
+    for (const auto& id : executor_order_) {
+        const Executor& x = executors_.at(id);
+        json::object o{
+            {"id", x.id},
+            {"hostPort", x.host},
+            {"isActive", !x.remove_time.has_value()},
+            {"rddBlocks", 0},
+            {"memoryUsed", 0},
+            {"diskUsed", 0},
+            {"totalCores", x.cores},
+            {"maxTasks", x.cores},
+            {"activeTasks", 0},
+            {"failedTasks", x.failed},
+            {"completedTasks", x.completed},
+            {"totalTasks", x.total},
+            {"totalDuration", x.duration},
+            {"totalGCTime", x.gc},
+            {"totalInputBytes", x.input},
+            {"totalShuffleRead", x.shuffle_read},
+            {"totalShuffleWrite", x.shuffle_write},
+            {"isBlacklisted", false},
+            {"maxMemory", x.max_memory},
+            {"addTime", shs_time(x.add_time)},
+            {"executorLogs", json::object{}},
+            {"memoryMetrics", json::object{{"usedOnHeapStorageMemory", 0},
+                                           {"usedOffHeapStorageMemory", 0},
+                                           {"totalOnHeapStorageMemory", x.max_on_heap},
+                                           {"totalOffHeapStorageMemory", x.max_off_heap}}},
+            {"blacklistedInStages", json::array{}},
+            {"attributes", json::object{}},
+            {"resources", json::object{}},
+            {"resourceProfileId", x.resource_profile},
+            {"isExcluded", false},
+            {"excludedInStages", json::array{}},
+        };
+        if (x.remove_time) {
+            o["removeTime"] = shs_time(*x.remove_time);
+            o["removeReason"] = x.remove_reason;
+        }
+        if (!x.peak.empty()) {
+            o["peakMemoryMetrics"] = x.peak;
+        }
+        executors.push_back(std::move(o));
+    }
+
+    // The server lists stages newest first: descending stage id, then attempt.
+    json::array stages;
+    for (auto it = stages_.rbegin(); it != stages_.rend(); ++it) {
+        const Stage& s = it->second;
+        std::string status = s.status;
+        if (status == "PENDING" && end_) {
+            status = "SKIPPED";  // listed by a job, never submitted, and the run is over
+        }
+        json::object o{
+            {"status", status},
+            {"stageId", s.id},
+            {"attemptId", s.attempt},
+            {"numTasks", s.num_tasks},
+            {"numActiveTasks", 0},
+            {"numCompleteTasks", s.complete},
+            {"numFailedTasks", s.failed},
+            {"numKilledTasks", s.killed},
+            {"numCompletedIndices", static_cast<std::int64_t>(s.completed_indices.size())},
+        };
+        if (s.submitted) {
+            o["submissionTime"] = shs_time(*s.submitted);
+        }
+        if (s.first_task) {
+            o["firstTaskLaunchedTime"] = shs_time(*s.first_task);
+        }
+        if (s.completed_at) {
+            o["completionTime"] = shs_time(*s.completed_at);
+        }
+        if (!s.failure_reason.empty()) {
+            o["failureReason"] = s.failure_reason;
+        }
+        for (std::size_t i = 0; i < kMetricCount; ++i) {
+            o[kStageMetrics[i].rest] = s.metrics[i];
+        }
+        o["shuffleReadBytes"] = s.metrics[kRemoteRead] + s.metrics[kLocalRead];
+        o["name"] = s.name;
+        if (!s.description.empty()) {
+            o["description"] = s.description;
+        }
+        o["details"] = s.details;
+        o["schedulingPool"] = s.pool;
+        o["rddIds"] = s.rdd_ids;
+        o["accumulatorUpdates"] = json::array{};
+        o["killedTasksSummary"] = json::object{};
+        o["resourceProfileId"] = s.resource_profile;
+        if (!s.peak.empty()) {
+            o["peakExecutorMetrics"] = s.peak;
+        }
+        o["isShufflePushEnabled"] = false;
+        o["shuffleMergersCount"] = 0;
+        stages.push_back(std::move(o));
+    }
+    a["allexecutors"] = std::move(executors);
+    a["stages"] = std::move(stages);
+    a["environment"] = environment_;
+    return a;
+}
+
+}  // namespace spot::sources::eventlog
