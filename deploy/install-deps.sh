@@ -14,7 +14,7 @@ packages=(
     libboost-program-options1.81-dev
     libyaml-cpp-dev libspdlog-dev libfmt-dev catch2
     libssl-dev libsystemd-dev libzstd-dev
-    curl ca-certificates python3 systemd
+    curl ca-certificates python3 python3-venv openjdk-17-jre-headless systemd
 )
 
 if [[ ${1:-} == --runtime ]]; then

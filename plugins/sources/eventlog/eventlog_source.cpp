@@ -35,44 +35,43 @@ bool EventLogSource::selected(const std::string& name) const {
            (options_.exclude.empty() || !std::regex_search(name, exclude_));
 }
 
-asio::awaitable<Result<Run>> EventLogSource::build(EventLogSource* self,
-                                                   std::vector<LogEntry> entries) {
-    Run run;
-    json::array attempts;
-    json::array logs;
-    for (const auto& entry : entries) {
-        auto parsed = read_log(*self->store_, entry, self->options_.max_line_size);
-        if (!parsed) {
-            co_return parsed.error();
-        }
-        self->bytes_read_->inc(static_cast<std::uint64_t>(parsed->bytes));
-        const auto& b = parsed->run;
-        if (b.app_id().empty()) {
-            co_return make_error(ErrorCode::Parse, "no SparkListenerApplicationStart event",
-                                 entry.name);
-        }
-        if (!run.app_id.empty() && run.app_id != b.app_id()) {
-            co_return make_error(ErrorCode::Parse,
-                                 "attempt logs of different applications grouped together",
-                                 entry.name);
-        }
-        run.app_id = b.app_id();
-        run.app["name"] = b.app_name();
-        attempts.push_back(b.attempt(entry.mtime_ms));
-        logs.push_back(json::object{{"name", entry.name},
-                                    {"size", entry.size},
-                                    {"mtime_ms", entry.mtime_ms},
-                                    {"app", b.app_id()}});
+asio::awaitable<Result<EventLogSource::Attempt>> EventLogSource::parse(EventLogSource* self,
+                                                                      LogEntry entry) {
+    auto parsed = read_log(*self->store_, entry, self->options_.max_line_size);
+    if (!parsed) {
+        co_return parsed.error();
     }
+    self->bytes_read_->inc(static_cast<std::uint64_t>(parsed->bytes));
+    const auto& b = parsed->run;
+    if (b.app_id().empty()) {
+        co_return make_error(ErrorCode::Parse, "no SparkListenerApplicationStart event",
+                             entry.name);
+    }
+    Attempt a{entry, b.app_id(), b.app_name(), b.attempt(entry.mtime_ms)};
+    co_return a;
+}
+
+Run EventLogSource::assemble(std::vector<Attempt> attempts) const {
     // Newest attempt first, as the History Server lists them.
-    std::sort(attempts.begin(), attempts.end(), [](const json::value& a, const json::value& b) {
-        return a.at("startTimeEpoch").as_int64() > b.at("startTimeEpoch").as_int64();
+    std::sort(attempts.begin(), attempts.end(), [](const Attempt& x, const Attempt& y) {
+        return x.attempt.at("startTimeEpoch").as_int64() > y.attempt.at("startTimeEpoch").as_int64();
     });
-    run.app = json::object{{"id", run.app_id}, {"name", run.app.at("name")},
-                           {"attempts", std::move(attempts)}};
-    run.history_host = self->options_.history_host;
+    Run run;
+    run.app_id = attempts.front().app_id;
+    run.history_host = options_.history_host;
+    json::array list, logs;
+    for (auto& a : attempts) {
+        logs.push_back(json::object{{"name", a.entry.name},
+                                    {"size", a.entry.size},
+                                    {"mtime_ms", a.entry.mtime_ms},
+                                    {"app", a.app_id}});
+        list.push_back(std::move(a.attempt));
+    }
+    run.app = json::object{{"id", run.app_id},
+                           {"name", attempts.front().app_name},
+                           {"attempts", std::move(list)}};
     run.checkpoint = json::object{{"logs", std::move(logs)}};
-    co_return run;
+    return run;
 }
 
 asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
@@ -80,68 +79,61 @@ asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
     if (!listed) {
         co_return listed.error();
     }
-    // Which applications have a new or changed log; every attempt of those is read again so
-    // that the Run carries all of them.
-    std::map<std::string, std::vector<LogEntry>> by_app;  // app id (or log name) -> entries
-    std::size_t fresh = 0;
-    for (auto& e : *listed) {
+    auto unchanged = [&](const LogEntry& e) {
         auto it = done_.find(e.name);
-        if (it != done_.end() && it->second.size == e.size && it->second.mtime_ms == e.mtime_ms) {
+        return it != done_.end() && it->second.size == e.size && it->second.mtime_ms == e.mtime_ms;
+    };
+    // Parse every new or changed log, then group attempts by the application id the log
+    // itself gives (names cannot be trusted: YARN ids contain '_' too).
+    std::map<std::string, std::vector<Attempt>> by_app;
+    std::size_t fresh = 0;
+    for (const auto& e : *listed) {
+        if (unchanged(e) || queue.stopping()) {
             continue;
         }
         ++fresh;
-        // Spark names attempt logs <appId>_<attemptId>: group new logs by name stem; logs already
-        // processed join through the application id recorded in the state.
-        std::string key = e.name;
-        for (const auto& [name, seen] : done_) {
-            if (!seen.app.empty() && e.name.starts_with(seen.app)) {
-                key = seen.app;
+        auto a = co_await asio::co_spawn(workers_, parse(this, e), asio::use_awaitable);
+        if (!a) {
+            auto recorded = co_await queue.fail(a.error(), "", "parse");
+            if (!recorded) {
+                co_return recorded.error();
             }
+            done_[e.name] = Seen{e.size, e.mtime_ms, ""};  // recorded; read again when it changes
+            continue;
         }
-        by_app[key].push_back(std::move(e));
+        by_app[a->app_id].push_back(std::move(*a));
     }
-    for (auto& [key, entries] : by_app) {
-        for (const auto& [name, seen] : done_) {
-            if (seen.app == key &&
-                std::none_of(entries.begin(), entries.end(),
-                             [&](const LogEntry& x) { return x.name == name; })) {
-                for (const auto& l : *listed) {
-                    if (l.name == name) {
-                        entries.push_back(l);
-                    }
+    // An application with a new attempt: read its earlier attempts again, so the Run has all.
+    for (auto& [app, attempts] : by_app) {
+        for (const auto& e : *listed) {
+            auto it = done_.find(e.name);
+            const bool earlier = it != done_.end() && it->second.app == app && unchanged(e);
+            if (earlier) {
+                auto a = co_await asio::co_spawn(workers_, parse(this, e), asio::use_awaitable);
+                if (a && a->app_id == app) {
+                    attempts.push_back(std::move(*a));
                 }
             }
         }
     }
     std::size_t submitted = 0, in_progress = 0;
-    for (auto& [key, entries] : by_app) {
+    for (auto& [app, attempts] : by_app) {
         if (queue.stopping()) {
             break;
         }
-        auto run = co_await asio::co_spawn(workers_, build(this, entries), asio::use_awaitable);
-        if (!run) {
-            auto recorded = co_await queue.fail(run.error(), "", "parse");
-            if (!recorded) {
-                co_return recorded.error();
-            }
-            for (const auto& e : entries) {  // recorded: not read again until it changes
-                done_[e.name] = Seen{e.size, e.mtime_ms, ""};
-            }
-            continue;
-        }
-        bool complete = true;
-        for (const auto& a : run->app.at("attempts").as_array()) {
-            complete = complete && a.at("completed").as_bool();
-        }
+        const bool complete = std::all_of(attempts.begin(), attempts.end(), [](const Attempt& a) {
+            return a.attempt.at("completed").as_bool();
+        });
         if (!complete) {
-            ++in_progress;  // no application end yet: taken when it has one
+            ++in_progress;  // no application end yet: taken once it has one
             continue;
         }
-        if (!selected(std::string(run->app.at("name").as_string()))) {
-            commit(run->checkpoint);
+        Run run = assemble(std::move(attempts));
+        if (!selected(std::string(run.app.at("name").as_string()))) {
+            commit(run.checkpoint);
             continue;
         }
-        co_await queue.submit(std::move(*run));
+        co_await queue.submit(std::move(run));
         ++submitted;
     }
     log_->info("pass listed logs={} new={} runs={} in_progress={}", listed->size(), fresh,

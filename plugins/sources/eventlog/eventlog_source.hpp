@@ -31,8 +31,15 @@ class EventLogSource final : public Source {
         std::int64_t size = 0, mtime_ms = 0;
         std::string app;  // application id, to gather every attempt of an app into one Run
     };
-    // Parses `entries` (the attempts of one application) into a Run; CPU work, on the pool.
-    static asio::awaitable<Result<Run>> build(EventLogSource* self, std::vector<LogEntry> entries);
+    // One attempt's log, parsed (CPU work, run on the worker pool).
+    struct Attempt {
+        LogEntry entry;
+        std::string app_id, app_name;
+        json::object attempt;
+    };
+    static asio::awaitable<Result<Attempt>> parse(EventLogSource* self, LogEntry entry);
+    // All attempts of one application as one Run.
+    Run assemble(std::vector<Attempt> attempts) const;
     bool selected(const std::string& app_name) const;
 
     EventLogOptions options_;

@@ -18,8 +18,11 @@ bool wanted(std::string_view line) {
     if (!line.starts_with(kPrefix)) {
         return true;  // unusual layout: parse it and let the builder decide
     }
-    auto name = line.substr(kPrefix.size(), 48);
+    auto name = line.substr(kPrefix.size(), 96);
     name = name.substr(0, name.find('"'));
+    if (name.starts_with("org.apache.spark.scheduler.")) {
+        name.remove_prefix(27);  // how Spark 2.x logged its newer events
+    }
     static constexpr std::string_view kUsed[] = {
         "SparkListenerTaskEnd",           "SparkListenerTaskStart",
         "SparkListenerStageSubmitted",    "SparkListenerStageCompleted",
@@ -27,7 +30,12 @@ bool wanted(std::string_view line) {
         "SparkListenerExecutorRemoved",   "SparkListenerBlockManagerAdded",
         "SparkListenerStageExecutorMetrics", "SparkListenerApplicationStart",
         "SparkListenerApplicationEnd",    "SparkListenerLogStart",
-        "SparkListenerEnvironmentUpdate",
+        "SparkListenerEnvironmentUpdate",  "SparkListenerExecutorMetricsUpdate",
+        "SparkListenerExecutorExcluded",   "SparkListenerExecutorBlacklisted",
+        "SparkListenerExecutorUnexcluded", "SparkListenerExecutorUnblacklisted",
+        "SparkListenerNodeExcluded",       "SparkListenerNodeBlacklisted",
+        "SparkListenerNodeUnexcluded",     "SparkListenerNodeUnblacklisted",
+        "SparkListenerResourceProfileAdded",
     };
     for (auto u : kUsed) {
         if (name == u) {

@@ -3,6 +3,7 @@
 #include <spot/time.hpp>
 
 #include <algorithm>
+#include <regex>
 
 namespace spot::sources::eventlog {
 
@@ -106,6 +107,61 @@ std::string shs_time(std::int64_t ms) {
     return iso.substr(0, iso.size() - 1) + "GMT";
 }
 
+// Spark 3.5's ExecutorMetricType names: the server reports all of them, zero when unseen.
+constexpr const char* kPeakMetrics[] = {
+    "JVMHeapMemory",          "JVMOffHeapMemory",          "OnHeapExecutionMemory",
+    "OffHeapExecutionMemory", "OnHeapStorageMemory",       "OffHeapStorageMemory",
+    "OnHeapUnifiedMemory",    "OffHeapUnifiedMemory",      "DirectPoolMemory",
+    "MappedPoolMemory",       "ProcessTreeJVMVMemory",     "ProcessTreeJVMRSSMemory",
+    "ProcessTreePythonVMemory", "ProcessTreePythonRSSMemory", "ProcessTreeOtherVMemory",
+    "ProcessTreeOtherRSSMemory", "MinorGCCount",           "MinorGCTime",
+    "MajorGCCount",           "MajorGCTime",               "TotalGCTime",
+};
+
+json::object with_all_peaks(const json::object& peak) {
+    json::object out;
+    for (const char* name : kPeakMetrics) {
+        const auto* v = peak.if_contains(name);
+        out[name] = v ? *v : json::value(0);
+    }
+    for (const auto& [k, v] : peak) {
+        if (!out.contains(k)) {
+            out[k] = v;  // names from a newer Spark
+        }
+    }
+    return out;
+}
+
+// {"id", "executorResources": {name: {resourceName, amount, discoveryScript, vendor}},
+//  "taskResources": {name: {resourceName, amount}}}, as the server lists resource profiles.
+json::object resource_profile(const json::object& e) {
+    json::object executor, task;
+    if (const auto* er = obj_at(e, "Executor Resource Requests")) {
+        for (const auto& [k, v] : *er) {
+            if (const auto* r = v.if_object()) {
+                executor[k] = json::object{{"resourceName", str_at(*r, "Resource Name")},
+                                           {"amount", int_at(*r, "Amount")},
+                                           {"discoveryScript", str_at(*r, "Discovery Script")},
+                                           {"vendor", str_at(*r, "Vendor")}};
+            }
+        }
+    }
+    if (const auto* tr = obj_at(e, "Task Resource Requests")) {
+        for (const auto& [k, v] : *tr) {
+            if (const auto* r = v.if_object()) {
+                const auto* amount = r->if_contains("Amount");
+                task[k] = json::object{{"resourceName", str_at(*r, "Resource Name")},
+                                       {"amount", amount && amount->is_number()
+                                                      ? amount->to_number<double>()
+                                                      : 0.0}};
+            }
+        }
+    }
+    return json::object{{"id", int_at(e, "Resource Profile Id")},
+                        {"executorResources", std::move(executor)},
+                        {"taskResources", std::move(task)}};
+}
+
 void max_into(json::object& peak, const json::object& metrics) {
     for (const auto& [k, v] : metrics) {
         if (!v.is_number()) {
@@ -119,11 +175,22 @@ void max_into(json::object& peak, const json::object& metrics) {
     }
 }
 
-json::array sorted_pairs(const json::object* o) {
+// What the server does before serving properties: spark.redaction.regex (its default) matched
+// against key or value replaces the value.
+bool sensitive(std::string_view key, const json::value& value) {
+    static const std::regex kRedact("secret|password|token|access[.]key",
+                                    std::regex::ECMAScript | std::regex::icase);
+    return std::regex_search(key.begin(), key.end(), kRedact) ||
+           (value.is_string() && std::regex_search(value.get_string().begin(),
+                                                   value.get_string().end(), kRedact));
+}
+
+json::array sorted_pairs(const json::object* o, bool redact = true) {
     std::vector<std::pair<std::string, json::value>> items;
     if (o != nullptr) {
         for (const auto& [k, v] : *o) {
-            items.emplace_back(std::string(k), v);
+            items.emplace_back(std::string(k),
+                               redact && sensitive(k, v) ? json::value("*********(redacted)") : v);
         }
     }
     std::sort(items.begin(), items.end(),
@@ -175,6 +242,28 @@ void RunBuilder::stage_info(const json::object& info, bool completed) {
         }
     }
     if (completed) {
+        if (const auto* acc = info.if_contains("Accumulables"); acc && acc->is_array()) {
+            s.accumulators.clear();
+            for (const auto& a : acc->get_array()) {
+                const auto* o = a.if_object();
+                if (o == nullptr) {
+                    continue;
+                }
+                const auto name = str_at(*o, "Name");
+                const auto* internal = o->if_contains("Internal");
+                if (name.empty() || name.starts_with("internal.") ||
+                    (internal && internal->is_bool() && internal->get_bool())) {
+                    continue;
+                }
+                const auto* value = o->if_contains("Value");
+                s.accumulators.push_back(json::object{
+                    {"id", int_at(*o, "ID")},
+                    {"name", name},
+                    {"value", value == nullptr         ? std::string()
+                              : value->is_string() ? std::string(value->get_string())
+                                                   : json::serialize(*value)}});
+            }
+        }
         s.completed_at = opt_int(info, "Completion Time");
         s.failure_reason = str_at(info, "Failure Reason");
         s.status = s.failure_reason.empty() ? "COMPLETE" : "FAILED";
@@ -196,6 +285,10 @@ void RunBuilder::task_end(const json::object& e) {
     s.complete += success ? 1 : 0;
     s.killed += killed ? 1 : 0;
     s.failed += (!success && !killed) ? 1 : 0;
+    if (killed && reason != nullptr) {
+        auto why_killed = str_at(*reason, "Kill Reason");
+        ++s.killed_reasons[why_killed.empty() ? why : why_killed];
+    }
     if (success) {
         s.completed_indices.insert(int_at(*info, "Index"));
     }
@@ -223,13 +316,17 @@ void RunBuilder::task_end(const json::object& e) {
     }
     if (const auto* peak = obj_at(e, "Task Executor Metrics")) {
         max_into(ex.peak, *peak);
+        max_into(s.peak, *peak);
     }
 }
 
 void RunBuilder::add(const json::object& e) {
-    const std::string_view ev = e.contains("Event") && e.at("Event").is_string()
-                                    ? std::string_view(e.at("Event").get_string())
-                                    : std::string_view();
+    std::string_view ev = e.contains("Event") && e.at("Event").is_string()
+                              ? std::string_view(e.at("Event").get_string())
+                              : std::string_view();
+    if (ev.starts_with("org.apache.spark.scheduler.")) {
+        ev.remove_prefix(27);  // how Spark 2.x logged its newer events
+    }
     if (ev == "SparkListenerTaskEnd") {
         task_end(e);
     } else if (ev == "SparkListenerTaskStart") {
@@ -271,6 +368,27 @@ void RunBuilder::add(const json::object& e) {
             ex.cores = int_at(*info, "Total Cores");
             ex.host = str_at(*info, "Host");
             ex.resource_profile = int_at(*info, "Resource Profile Id");
+            for (auto [key, target] : {std::pair{"Log Urls", &ex.logs},
+                                       {"Attributes", &ex.attributes},
+                                       {"Resources", &ex.resources}}) {
+                if (const auto* o = obj_at(*info, key)) {
+                    *target = *o;
+                }
+            }
+        }
+    } else if (ev == "SparkListenerExecutorExcluded" || ev == "SparkListenerExecutorBlacklisted" ||
+               ev == "SparkListenerExecutorUnexcluded" ||
+               ev == "SparkListenerExecutorUnblacklisted") {
+        executor(str_at(e, "executorId")).excluded =
+            ev == "SparkListenerExecutorExcluded" || ev == "SparkListenerExecutorBlacklisted";
+    } else if (ev == "SparkListenerNodeExcluded" || ev == "SparkListenerNodeBlacklisted" ||
+               ev == "SparkListenerNodeUnexcluded" || ev == "SparkListenerNodeUnblacklisted") {
+        const bool excluded = ev == "SparkListenerNodeExcluded" || ev == "SparkListenerNodeBlacklisted";
+        const std::string host = str_at(e, "hostId");
+        for (auto& [id, ex] : executors_) {
+            if (ex.host == host && id != "driver") {
+                ex.excluded = excluded;
+            }
         }
     } else if (ev == "SparkListenerExecutorRemoved") {
         Executor& ex = executor(str_at(e, "Executor ID"));
@@ -282,6 +400,7 @@ void RunBuilder::add(const json::object& e) {
             ex.max_memory = int_at(e, "Maximum Memory");
             ex.max_on_heap = int_at(e, "Maximum Onheap Memory", ex.max_memory);
             ex.max_off_heap = int_at(e, "Maximum Offheap Memory");
+            ex.host_port = str_at(*id, "Host") + ":" + std::to_string(int_at(*id, "Port"));
             if (ex.add_time == 0) {
                 ex.add_time = int_at(e, "Timestamp");
             }
@@ -295,6 +414,26 @@ void RunBuilder::add(const json::object& e) {
             StageKey key{int_at(e, "Stage ID"), int_at(e, "Stage Attempt ID")};
             if (auto it = stages_.find(key); it != stages_.end()) {
                 max_into(it->second.peak, *m);
+            }
+        }
+    } else if (ev == "SparkListenerExecutorMetricsUpdate") {
+        // Heartbeats carry the executor's peaks per stage (stage -1: outside any stage).
+        if (const auto* list = e.if_contains("Executor Metrics Updated"); list && list->is_array()) {
+            Executor& ex = executor(str_at(e, "Executor ID"));
+            for (const auto& u : list->get_array()) {
+                if (const auto* m = u.is_object() ? obj_at(u.get_object(), "Executor Metrics") : nullptr) {
+                    max_into(ex.peak, *m);
+                }
+            }
+        }
+    } else if (ev == "SparkListenerResourceProfileAdded") {
+        resource_profiles_.push_back(resource_profile(e));
+        if (const auto* tasks = obj_at(e, "Task Resource Requests")) {
+            if (const auto* cpus = obj_at(*tasks, "cpus")) {
+                const auto* amount = cpus->if_contains("Amount");
+                if (amount && amount->is_number() && amount->to_number<double>() > 0) {
+                    task_cpus_[int_at(e, "Resource Profile Id")] = amount->to_number<double>();
+                }
             }
         }
     } else if (ev == "SparkListenerApplicationStart") {
@@ -319,8 +458,8 @@ void RunBuilder::add(const json::object& e) {
             {"hadoopProperties", sorted_pairs(obj_at(e, "Hadoop Properties"))},
             {"systemProperties", sorted_pairs(obj_at(e, "System Properties"))},
             {"metricsProperties", sorted_pairs(obj_at(e, "Metrics Properties"))},
-            {"classpathEntries", sorted_pairs(obj_at(e, "Classpath Entries"))},
-            {"resourceProfiles", json::array{}},
+            {"classpathEntries", sorted_pairs(obj_at(e, "Classpath Entries"), false)},
+            {"resourceProfiles", json::array{}},  // filled in attempt()
         };
     }
 }
@@ -346,46 +485,55 @@ json::object RunBuilder::attempt(std::int64_t last_updated_ms) const {
     json::array executors;
     for (const auto& id : executor_order_) {
         const Executor& x = executors_.at(id);
+        // The 3.5 server reports the driver's totalDuration as the attempt's duration and its
+        // totalGCTime as its TotalGCTime peak, not as sums over tasks (checked on every
+        // fixture log against a live 3.5.9 server).
+        const bool driver = id == "driver";
+        const auto* gc_peak = x.peak.if_contains("TotalGCTime");
+        const std::int64_t duration = driver ? (end_ ? end - start : 0) : x.duration;
+        const std::int64_t gc = driver ? (gc_peak ? gc_peak->to_number<std::int64_t>() : 0) : x.gc;
+        auto cpus = task_cpus_.find(x.resource_profile);
+        const std::int64_t max_tasks =
+            cpus == task_cpus_.end() ? x.cores
+                                     : static_cast<std::int64_t>(static_cast<double>(x.cores) / cpus->second);
         json::object o{
             {"id", x.id},
-            {"hostPort", x.host},
+            {"hostPort", x.host_port.empty() ? x.host : x.host_port},
             {"isActive", !x.remove_time.has_value()},
             {"rddBlocks", 0},
             {"memoryUsed", 0},
             {"diskUsed", 0},
             {"totalCores", x.cores},
-            {"maxTasks", x.cores},
+            {"maxTasks", max_tasks},
             {"activeTasks", 0},
             {"failedTasks", x.failed},
             {"completedTasks", x.completed},
             {"totalTasks", x.total},
-            {"totalDuration", x.duration},
-            {"totalGCTime", x.gc},
+            {"totalDuration", duration},
+            {"totalGCTime", gc},
             {"totalInputBytes", x.input},
             {"totalShuffleRead", x.shuffle_read},
             {"totalShuffleWrite", x.shuffle_write},
-            {"isBlacklisted", false},
+            {"isBlacklisted", x.excluded},
             {"maxMemory", x.max_memory},
             {"addTime", shs_time(x.add_time)},
-            {"executorLogs", json::object{}},
+            {"executorLogs", x.logs},
             {"memoryMetrics", json::object{{"usedOnHeapStorageMemory", 0},
                                            {"usedOffHeapStorageMemory", 0},
                                            {"totalOnHeapStorageMemory", x.max_on_heap},
                                            {"totalOffHeapStorageMemory", x.max_off_heap}}},
             {"blacklistedInStages", json::array{}},
-            {"attributes", json::object{}},
-            {"resources", json::object{}},
+            {"attributes", x.attributes},
+            {"resources", x.resources},
             {"resourceProfileId", x.resource_profile},
-            {"isExcluded", false},
+            {"isExcluded", x.excluded},
             {"excludedInStages", json::array{}},
         };
         if (x.remove_time) {
             o["removeTime"] = shs_time(*x.remove_time);
             o["removeReason"] = x.remove_reason;
         }
-        if (!x.peak.empty()) {
-            o["peakMemoryMetrics"] = x.peak;
-        }
+        o["peakMemoryMetrics"] = with_all_peaks(x.peak);
         executors.push_back(std::move(o));
     }
 
@@ -431,12 +579,14 @@ json::object RunBuilder::attempt(std::int64_t last_updated_ms) const {
         o["details"] = s.details;
         o["schedulingPool"] = s.pool;
         o["rddIds"] = s.rdd_ids;
-        o["accumulatorUpdates"] = json::array{};
-        o["killedTasksSummary"] = json::object{};
-        o["resourceProfileId"] = s.resource_profile;
-        if (!s.peak.empty()) {
-            o["peakExecutorMetrics"] = s.peak;
+        o["accumulatorUpdates"] = s.accumulators;
+        json::object killed;
+        for (const auto& [why, n] : s.killed_reasons) {
+            killed[why] = n;
         }
+        o["killedTasksSummary"] = std::move(killed);
+        o["resourceProfileId"] = s.resource_profile;
+        o["peakExecutorMetrics"] = with_all_peaks(s.peak);
         o["isShufflePushEnabled"] = false;
         o["shuffleMergersCount"] = 0;
         stages.push_back(std::move(o));
@@ -444,6 +594,7 @@ json::object RunBuilder::attempt(std::int64_t last_updated_ms) const {
     a["allexecutors"] = std::move(executors);
     a["stages"] = std::move(stages);
     a["environment"] = environment_;
+    a["environment"].as_object()["resourceProfiles"] = resource_profiles_;
     return a;
 }
 

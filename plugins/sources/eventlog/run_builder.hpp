@@ -30,7 +30,7 @@ class RunBuilder {
 
    private:
     struct Executor {
-        std::string id, host;
+        std::string id, host, host_port;
         std::int64_t add_time = 0;
         std::optional<std::int64_t> remove_time;
         std::string remove_reason;
@@ -38,7 +38,9 @@ class RunBuilder {
         std::int64_t completed = 0, failed = 0, total = 0, duration = 0, gc = 0;
         std::int64_t input = 0, shuffle_read = 0, shuffle_write = 0;
         std::int64_t resource_profile = 0;
+        bool excluded = false;
         boost::json::object peak;  // peakMemoryMetrics
+        boost::json::object logs, attributes, resources;
     };
     struct Stage {
         std::int64_t id = 0, attempt = 0, num_tasks = 0, resource_profile = 0;
@@ -47,8 +49,10 @@ class RunBuilder {
         std::optional<std::int64_t> submitted, completed_at, first_task;
         std::int64_t complete = 0, failed = 0, killed = 0;
         std::set<std::int64_t> completed_indices;
+        std::map<std::string, std::int64_t> killed_reasons;  // killedTasksSummary
         std::vector<std::int64_t> metrics;  // in kStageMetrics order
         boost::json::array rdd_ids;
+        boost::json::array accumulators;  // named (user) accumulators: accumulatorUpdates
         boost::json::object peak;  // peakExecutorMetrics
     };
     using StageKey = std::pair<std::int64_t, std::int64_t>;
@@ -65,6 +69,8 @@ class RunBuilder {
     std::map<StageKey, Stage> stages_;
     std::vector<std::string> executor_order_;
     boost::json::object environment_;
+    std::map<std::int64_t, double> task_cpus_;  // resource profile id -> cpus per task
+    boost::json::array resource_profiles_;       // environment.resourceProfiles
 };
 
 }  // namespace spot::sources::eventlog
