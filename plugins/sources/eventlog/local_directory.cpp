@@ -1,4 +1,5 @@
 // The local-directory LogStore: plain and zstd files, rolling eventlog_v2_* folders.
+#include "block_codecs.hpp"
 #include "log_store.hpp"
 
 #include <algorithm>
@@ -125,8 +126,19 @@ class LocalDirectory final : public LogStore {
             }
             return std::unique_ptr<ByteStream>(std::move(f));
         }
-        return make_error(ErrorCode::Parse,
-                          std::string("codec '") + codec_name(codec) + "' is not supported yet",
+        auto f = std::make_unique<PlainFile>(part);
+        if (!f->ok()) {
+            return make_error(ErrorCode::Io, std::string("cannot open: ") + std::strerror(errno),
+                              part.string());
+        }
+        const std::string name = part.string();
+        switch (codec) {
+            case Codec::Lz4: return std::unique_ptr<ByteStream>(std::make_unique<Lz4BlockStream>(std::move(f), name));
+            case Codec::Snappy: return std::unique_ptr<ByteStream>(std::make_unique<SnappyBlockStream>(std::move(f), name));
+            case Codec::Lzf: return std::unique_ptr<ByteStream>(std::make_unique<LzfBlockStream>(std::move(f), name));
+            default: break;
+        }
+        return make_error(ErrorCode::Parse, std::string("unknown codec '") + codec_name(codec) + "'",
                           part.string());
     }
 

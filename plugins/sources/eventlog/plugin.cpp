@@ -29,7 +29,7 @@ std::unique_ptr<Plugin> create(const PluginContext& ctx, const Options& options)
 constexpr spot_factory kFactory{&create};
 constexpr spot_plugin_descriptor kDescriptor = make_descriptor(
     "eventlog", SPOT_KIND_SOURCE, "0.1.0",
-    "Rebuilds Runs from Spark event logs in a directory (plain, zstd, rolling folders).",
+    "Rebuilds Runs from Spark event logs in a directory (any Spark codec, rolling folders).",
     kOptions, &kFactory);
 
 }  // namespace
