@@ -30,3 +30,28 @@ print(f"json {size/1e6:.1f} MB; parse alone {float(p['total_s']):.3f} s; "
       f"peak RSS {int(a['peak_rss_bytes'])/1e6:.1f} MB = {int(a['peak_rss_bytes'])/size:.2f}x JSON "
       f"(parse alone {int(p['peak_rss_bytes'])/size:.2f}x)")
 PY
+
+echo
+echo "== event logs: parse speed (target >= 200 MB/s per core, >= 10x the History Server's first answer)"
+cmake --build "$build" --target eventlog_bench >/dev/null
+largest=$shared/fixtures/spark/generated/local-1795645014273
+for _ in 1 2 3; do "$build/bin/eventlog_bench" parse "$largest"; done | sort -t= -k6 -n | tail -1
+mkdir -p "$work/logs"
+"$build/bin/eventlog_bench" generate "$largest" "$work/logs/local-1795645014273" 1024
+ours=$("$build/bin/eventlog_bench" parse "$work/logs/local-1795645014273")
+echo "$ours"
+echo "-- History Server 3.5.9, cold start on the same 1 GiB log, until its first answer on /stages"
+start=$(date +%s.%N)
+tests/integration/shs.sh start "$work/logs" "$work/shs.state" >/dev/null
+port=$(sed -n 's/port=\([0-9]*\).*/\1/p' "$work/shs.state")
+until curl -sf "http://127.0.0.1:$port/api/v1/applications/local-1795645014273/stages" >/dev/null; do sleep 0.5; done
+end=$(date +%s.%N)
+tests/integration/shs.sh stop "$work/shs.state"
+python3 - "$ours" "$start" "$end" <<'PY'
+import sys
+f = dict(kv.split("=") for kv in sys.argv[1].split())
+shs = float(sys.argv[3]) - float(sys.argv[2])
+print(f"eventlog: {float(f['mb_per_cpu_s']):.0f} MB/s per core, {float(f['wall_s']):.2f} s, peak RSS "
+      f"{float(f['peak_rss_mb']):.1f} MB; History Server: {shs:.1f} s to its first /stages answer "
+      f"= {shs / float(f['wall_s']):.0f}x slower")
+PY

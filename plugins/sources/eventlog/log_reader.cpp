@@ -1,7 +1,7 @@
 #include "log_reader.hpp"
 
 #include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parser.hpp>
+#include <boost/json/stream_parser.hpp>
 #include <fmt/format.h>
 
 namespace spot::sources::eventlog {
@@ -45,13 +45,49 @@ bool wanted(std::string_view line) {
     return false;
 }
 
+// Where the "Accumulables" array of a task's info starts and ends, so that parsing can skip
+// it: it is about half of every SparkListenerTaskEnd line, the bulk of a log, and nothing the
+// History Server's four endpoints use. Returns false when the line has no such array.
+bool find_accumulables(std::string_view line, std::size_t& begin, std::size_t& end) {
+    constexpr std::string_view kKey = "\"Accumulables\":[";
+    begin = line.find(kKey);
+    if (begin == std::string_view::npos) {
+        return false;
+    }
+    std::size_t i = begin + kKey.size();
+    int depth = 1;
+    bool in_string = false;
+    for (; i < line.size() && depth > 0; ++i) {
+        const char c = line[i];
+        if (in_string) {
+            if (c == '\\') {
+                ++i;
+            } else if (c == '"') {
+                in_string = false;
+            }
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            ++depth;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    if (depth != 0) {
+        return false;  // malformed: let the parser report it
+    }
+    begin += kKey.size() - 1;  // keep `"Accumulables":`, drop the array
+    end = i;
+    return true;
+}
+
 }  // namespace
 
 Result<ParsedLog> read_log(LogStore& store, const LogEntry& entry, std::size_t max_line) {
     ParsedLog out;
     json::parse_options options;
     options.max_depth = 1024;  // Spark nests query plans deeply
-    json::parser parser(json::storage_ptr(), options);
+    json::stream_parser parser(json::storage_ptr(), options);
     std::vector<char> chunk(1 << 20);
     std::string pending;  // an incomplete line carried over to the next chunk
     unsigned char arena[16 * 1024];
@@ -63,7 +99,22 @@ Result<ParsedLog> read_log(LogStore& store, const LogEntry& entry, std::size_t m
         json::monotonic_resource mr(arena, sizeof(arena));
         parser.reset(&mr);
         boost::system::error_code ec;
-        parser.write(line.data(), line.size(), ec);  // a whole line: incomplete JSON is an error
+        std::size_t skip_begin = 0, skip_end = 0;
+        if (line.starts_with("{\"Event\":\"SparkListenerTaskEnd\"") &&
+            find_accumulables(line, skip_begin, skip_end)) {
+            parser.write(line.data(), skip_begin, ec);
+            if (!ec) {
+                parser.write("[]", 2, ec);
+            }
+            if (!ec) {
+                parser.write(line.data() + skip_end, line.size() - skip_end, ec);
+            }
+        } else {
+            parser.write(line.data(), line.size(), ec);
+        }
+        if (!ec) {
+            parser.finish(ec);  // a whole line: incomplete JSON is an error
+        }
         if (ec) {
             if (last) {
                 out.cut_last_line = true;
