@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-build}
+# Let ccache hit across checkouts in different folders (CI clones afresh each time).
+export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
 shift || true
 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPOT_WERROR=ON "$@" >/dev/null
 cmake --build "$dir"

@@ -1,5 +1,7 @@
 #include "log_reader.hpp"
 
+#include "task_end_parser.hpp"
+
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/stream_parser.hpp>
 #include <fmt/format.h>
@@ -91,10 +93,18 @@ Result<ParsedLog> read_log(LogStore& store, const LogEntry& entry, std::size_t m
     std::vector<char> chunk(1 << 20);
     std::string pending;  // an incomplete line carried over to the next chunk
     unsigned char arena[16 * 1024];
+    TaskEndParser fast;
     auto parse_line = [&](std::string_view line, bool last) -> Result<void> {
         ++out.lines;
         if (line.empty() || !wanted(line)) {
             return {};
+        }
+        if (line.starts_with("{\"Event\":\"SparkListenerTaskEnd\"")) {
+            TaskEnd t;
+            if (fast.parse(line, t)) {
+                out.run.add_task_end(t);
+                return {};
+            }  // anything unusual: the DOM path below reads it or reports it
         }
         json::monotonic_resource mr(arena, sizeof(arena));
         parser.reset(&mr);

@@ -55,6 +55,7 @@ constexpr MetricPath kStageMetrics[] = {
     {"shuffleWriteRecords", "Shuffle Write Metrics", "Shuffle Records Written", nullptr},
 };
 constexpr std::size_t kMetricCount = std::size(kStageMetrics);
+static_assert(kMetricCount == kTaskMetricCount);
 
 std::int64_t int_at(const json::object& o, std::string_view key, std::int64_t fallback = 0) {
     const auto* v = o.if_contains(key);
@@ -99,7 +100,11 @@ constexpr std::size_t metric_index(std::string_view rest) {
 }
 constexpr std::size_t kRemoteRead = metric_index("shuffleRemoteBytesRead");
 constexpr std::size_t kLocalRead = metric_index("shuffleLocalBytesRead");
-static_assert(kRemoteRead < kMetricCount && kLocalRead < kMetricCount);
+constexpr std::size_t kGcTime = metric_index("jvmGcTime");
+constexpr std::size_t kInputBytes = metric_index("inputBytes");
+constexpr std::size_t kWriteBytes = metric_index("shuffleWriteBytes");
+static_assert(kRemoteRead < kMetricCount && kLocalRead < kMetricCount && kGcTime < kMetricCount &&
+              kInputBytes < kMetricCount && kWriteBytes < kMetricCount);
 
 // The History Server's time format: "2015-02-03T16:43:07.191GMT".
 std::string shs_time(std::int64_t ms) {
@@ -108,7 +113,7 @@ std::string shs_time(std::int64_t ms) {
 }
 
 // Spark 3.5's ExecutorMetricType names: the server reports all of them, zero when unseen.
-constexpr const char* kPeakMetrics[] = {
+constexpr std::string_view kPeakMetrics[] = {
     "JVMHeapMemory",          "JVMOffHeapMemory",          "OnHeapExecutionMemory",
     "OffHeapExecutionMemory", "OnHeapStorageMemory",       "OffHeapStorageMemory",
     "OnHeapUnifiedMemory",    "OffHeapUnifiedMemory",      "DirectPoolMemory",
@@ -117,20 +122,7 @@ constexpr const char* kPeakMetrics[] = {
     "ProcessTreeOtherRSSMemory", "MinorGCCount",           "MinorGCTime",
     "MajorGCCount",           "MajorGCTime",               "TotalGCTime",
 };
-
-json::object with_all_peaks(const json::object& peak) {
-    json::object out;
-    for (const char* name : kPeakMetrics) {
-        const auto* v = peak.if_contains(name);
-        out[name] = v ? *v : json::value(0);
-    }
-    for (const auto& [k, v] : peak) {
-        if (!out.contains(k)) {
-            out[k] = v;  // names from a newer Spark
-        }
-    }
-    return out;
-}
+static_assert(std::size(kPeakMetrics) == kPeakMetricCount);
 
 // {"id", "executorResources": {name: {resourceName, amount, discoveryScript, vendor}},
 //  "taskResources": {name: {resourceName, amount}}}, as the server lists resource profiles.
@@ -162,18 +154,6 @@ json::object resource_profile(const json::object& e) {
                         {"taskResources", std::move(task)}};
 }
 
-void max_into(json::object& peak, const json::object& metrics) {
-    for (const auto& [k, v] : metrics) {
-        if (!v.is_number()) {
-            continue;
-        }
-        auto x = v.to_number<std::int64_t>();
-        auto* cur = peak.if_contains(k);
-        if (cur == nullptr || cur->to_number<std::int64_t>() < x) {
-            peak[k] = x;
-        }
-    }
-}
 
 // What the server does before serving properties: spark.redaction.regex (its default) matched
 // against key or value replaces the value.
@@ -203,6 +183,57 @@ json::array sorted_pairs(const json::object* o, bool redact = true) {
 }
 
 }  // namespace
+
+std::size_t peak_metric_index(std::string_view name) {
+    for (std::size_t i = 0; i < kPeakMetricCount; ++i) {
+        if (name == kPeakMetrics[i]) {
+            return i;
+        }
+    }
+    return kPeakMetricCount;
+}
+
+std::string_view peak_metric_name(std::size_t index) { return kPeakMetrics[index]; }
+
+void Peaks::update(std::string_view name, std::int64_t value) {
+    if (auto i = peak_metric_index(name); i < kPeakMetricCount) {
+        update(i, value);
+        return;
+    }
+    auto* cur = extra.if_contains(name);
+    if (cur == nullptr || cur->to_number<std::int64_t>() < value) {
+        extra[name] = value;
+    }
+}
+
+void Peaks::update(const json::object& metrics) {
+    for (const auto& [k, v] : metrics) {
+        if (v.is_number()) {
+            update(k, v.to_number<std::int64_t>());
+        }
+    }
+}
+
+json::object Peaks::to_json() const {
+    json::object out;
+    for (std::size_t i = 0; i < kPeakMetricCount; ++i) {
+        out[kPeakMetrics[i]] = known[i];
+    }
+    for (const auto& [k, v] : extra) {
+        out[k] = v;
+    }
+    return out;
+}
+
+std::size_t task_metric_index(std::string_view a, std::string_view b, std::string_view c) {
+    for (std::size_t i = 0; i < kMetricCount; ++i) {
+        const auto& p = kStageMetrics[i];
+        if (a == p.a && b == (p.b ? p.b : "") && c == (p.c ? p.c : "")) {
+            return i;
+        }
+    }
+    return kMetricCount;
+}
 
 RunBuilder::Executor& RunBuilder::executor(const std::string& id) {
     auto [it, inserted] = executors_.try_emplace(id);
@@ -277,46 +308,70 @@ void RunBuilder::task_end(const json::object& e) {
     if (info == nullptr) {
         return;
     }
-    Stage& s = stage(e);
-    const auto* reason = obj_at(e, "Task End Reason");
-    const std::string why = reason ? str_at(*reason, "Reason") : "Success";
-    const bool success = why == "Success";
-    const bool killed = why == "TaskKilled" || why == "TaskCommitDenied";
-    s.complete += success ? 1 : 0;
-    s.killed += killed ? 1 : 0;
-    s.failed += (!success && !killed) ? 1 : 0;
-    if (killed && reason != nullptr) {
-        auto why_killed = str_at(*reason, "Kill Reason");
-        ++s.killed_reasons[why_killed.empty() ? why : why_killed];
+    TaskEnd t;
+    t.stage = int_at(e, "Stage ID");
+    t.stage_attempt = int_at(e, "Stage Attempt ID");
+    if (const auto* reason = obj_at(e, "Task End Reason")) {
+        t.reason = str_at(*reason, "Reason");
+        t.kill_reason = str_at(*reason, "Kill Reason");
     }
-    if (success) {
-        s.completed_indices.insert(int_at(*info, "Index"));
-    }
-    Executor& ex = executor(str_at(*info, "Executor ID"));
-    ex.completed += success ? 1 : 0;
-    ex.failed += (!success && !killed) ? 1 : 0;
-    ++ex.total;
-    const auto launch = int_at(*info, "Launch Time");
-    const auto finish = int_at(*info, "Finish Time");
-    ex.duration += finish > launch ? finish - launch : 0;
+    t.index = int_at(*info, "Index");
+    t.executor = str_at(*info, "Executor ID");
+    t.launch = int_at(*info, "Launch Time");
+    t.finish = int_at(*info, "Finish Time");
     if (const auto* m = obj_at(e, "Task Metrics")) {
+        t.has_metrics = true;
         for (std::size_t i = 0; i < kMetricCount; ++i) {
-            s.metrics[i] += metric(*m, kStageMetrics[i]);
-        }
-        ex.gc += int_at(*m, "JVM GC Time");
-        if (const auto* in = obj_at(*m, "Input Metrics")) {
-            ex.input += int_at(*in, "Bytes Read");
-        }
-        if (const auto* r = obj_at(*m, "Shuffle Read Metrics")) {
-            ex.shuffle_read += int_at(*r, "Remote Bytes Read") + int_at(*r, "Local Bytes Read");
-        }
-        if (const auto* w = obj_at(*m, "Shuffle Write Metrics")) {
-            ex.shuffle_write += int_at(*w, "Shuffle Bytes Written");
+            t.metrics[i] = metric(*m, kStageMetrics[i]);
         }
     }
     if (const auto* peak = obj_at(e, "Task Executor Metrics")) {
-        max_into(ex.peak, *peak);
-        max_into(s.peak, *peak);
+        t.peaks.update(*peak);
+    }
+    add_task_end(t);
+}
+
+void RunBuilder::add_task_end(const TaskEnd& t) {
+    StageKey key{t.stage, t.stage_attempt};
+    auto [it, inserted] = stages_.try_emplace(key);
+    Stage& s = it->second;
+    if (inserted) {
+        s.id = key.first;
+        s.attempt = key.second;
+        s.metrics.assign(kMetricCount, 0);
+    }
+    const bool success = t.reason == "Success";
+    const bool killed = t.reason == "TaskKilled" || t.reason == "TaskCommitDenied";
+    s.complete += success ? 1 : 0;
+    s.killed += killed ? 1 : 0;
+    s.failed += (!success && !killed) ? 1 : 0;
+    if (killed) {
+        ++s.killed_reasons[t.kill_reason.empty() ? t.reason : t.kill_reason];
+    }
+    if (success) {
+        s.completed_indices.insert(t.index);
+    }
+    Executor& ex = executor(t.executor);
+    ex.completed += success ? 1 : 0;
+    ex.failed += (!success && !killed) ? 1 : 0;
+    ++ex.total;
+    ex.duration += t.finish > t.launch ? t.finish - t.launch : 0;
+    if (t.has_metrics) {
+        for (std::size_t i = 0; i < kMetricCount; ++i) {
+            s.metrics[i] += t.metrics[i];
+        }
+        ex.gc += t.metrics[kGcTime];
+        ex.input += t.metrics[kInputBytes];
+        ex.shuffle_read += t.metrics[kRemoteRead] + t.metrics[kLocalRead];
+        ex.shuffle_write += t.metrics[kWriteBytes];
+    }
+    for (auto* peak : {&ex.peak, &s.peak}) {
+        for (std::size_t i = 0; i < kPeakMetricCount; ++i) {
+            peak->update(i, t.peaks.known[i]);
+        }
+        for (const auto& [k, v] : t.peaks.extra) {
+            peak->update(k, v.to_number<std::int64_t>());
+        }
     }
 }
 
@@ -410,10 +465,10 @@ void RunBuilder::add(const json::object& e) {
         }
     } else if (ev == "SparkListenerStageExecutorMetrics") {
         if (const auto* m = obj_at(e, "Executor Metrics")) {
-            max_into(executor(str_at(e, "Executor ID")).peak, *m);
+            executor(str_at(e, "Executor ID")).peak.update(*m);
             StageKey key{int_at(e, "Stage ID"), int_at(e, "Stage Attempt ID")};
             if (auto it = stages_.find(key); it != stages_.end()) {
-                max_into(it->second.peak, *m);
+                it->second.peak.update(*m);
             }
         }
     } else if (ev == "SparkListenerExecutorMetricsUpdate") {
@@ -422,7 +477,7 @@ void RunBuilder::add(const json::object& e) {
             Executor& ex = executor(str_at(e, "Executor ID"));
             for (const auto& u : list->get_array()) {
                 if (const auto* m = u.is_object() ? obj_at(u.get_object(), "Executor Metrics") : nullptr) {
-                    max_into(ex.peak, *m);
+                    ex.peak.update(*m);
                 }
             }
         }
@@ -489,9 +544,9 @@ json::object RunBuilder::attempt(std::int64_t last_updated_ms) const {
         // totalGCTime as its TotalGCTime peak, not as sums over tasks (checked on every
         // fixture log against a live 3.5.9 server).
         const bool driver = id == "driver";
-        const auto* gc_peak = x.peak.if_contains("TotalGCTime");
+        static const std::size_t kTotalGc = peak_metric_index("TotalGCTime");
         const std::int64_t duration = driver ? (end_ ? end - start : 0) : x.duration;
-        const std::int64_t gc = driver ? (gc_peak ? gc_peak->to_number<std::int64_t>() : 0) : x.gc;
+        const std::int64_t gc = driver ? x.peak.known[kTotalGc] : x.gc;
         auto cpus = task_cpus_.find(x.resource_profile);
         const std::int64_t max_tasks =
             cpus == task_cpus_.end() ? x.cores
@@ -533,7 +588,7 @@ json::object RunBuilder::attempt(std::int64_t last_updated_ms) const {
             o["removeTime"] = shs_time(*x.remove_time);
             o["removeReason"] = x.remove_reason;
         }
-        o["peakMemoryMetrics"] = with_all_peaks(x.peak);
+        o["peakMemoryMetrics"] = x.peak.to_json();
         executors.push_back(std::move(o));
     }
 
@@ -586,7 +641,7 @@ json::object RunBuilder::attempt(std::int64_t last_updated_ms) const {
         }
         o["killedTasksSummary"] = std::move(killed);
         o["resourceProfileId"] = s.resource_profile;
-        o["peakExecutorMetrics"] = with_all_peaks(s.peak);
+        o["peakExecutorMetrics"] = s.peak.to_json();
         o["isShufflePushEnabled"] = false;
         o["shuffleMergersCount"] = 0;
         stages.push_back(std::move(o));

@@ -4,6 +4,8 @@
 // time, so a log is never held whole.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <boost/json.hpp>
 #include <cstdint>
 #include <map>
@@ -14,8 +16,42 @@
 
 namespace spot::sources::eventlog {
 
+// A stage's task-metric totals, in this order (REST names; see run_builder.cpp).
+constexpr std::size_t kTaskMetricCount = 34;
+// Index of the metric at Task Metrics / a [/ b [/ c]], or kTaskMetricCount.
+std::size_t task_metric_index(std::string_view a, std::string_view b, std::string_view c);
+
+// Peak executor metrics (Spark 3.5's ExecutorMetricType names), kept in an array: they are
+// updated on every task end.
+constexpr std::size_t kPeakMetricCount = 21;
+std::size_t peak_metric_index(std::string_view name);  // kPeakMetricCount when unknown
+std::string_view peak_metric_name(std::size_t index);
+
+struct Peaks {
+    std::array<std::int64_t, kPeakMetricCount> known{};
+    boost::json::object extra;  // names from a newer Spark
+    void update(std::size_t index, std::int64_t value) {
+        known[index] = std::max(known[index], value);
+    }
+    void update(std::string_view name, std::int64_t value);
+    void update(const boost::json::object& metrics);
+    // Every known name (zero when unseen, as the server reports them) and the extra ones.
+    [[nodiscard]] boost::json::object to_json() const;
+};
+
+// What a SparkListenerTaskEnd contributes, whichever parser read it.
+struct TaskEnd {
+    std::int64_t stage = 0, stage_attempt = 0, index = 0, launch = 0, finish = 0;
+    std::string reason = "Success", kill_reason, executor;
+    bool has_metrics = false;
+    std::array<std::int64_t, kTaskMetricCount> metrics{};
+    Peaks peaks;  // Task Executor Metrics
+};
+
 class RunBuilder {
    public:
+    // The hot path: task ends parsed without a DOM (task_end_parser.hpp).
+    void add_task_end(const TaskEnd& t);
     // One parsed line. Unknown events are ignored, as the History Server does.
     void add(const boost::json::object& event);
 
@@ -39,7 +75,7 @@ class RunBuilder {
         std::int64_t input = 0, shuffle_read = 0, shuffle_write = 0;
         std::int64_t resource_profile = 0;
         bool excluded = false;
-        boost::json::object peak;  // peakMemoryMetrics
+        Peaks peak;  // peakMemoryMetrics
         boost::json::object logs, attributes, resources;
     };
     struct Stage {
@@ -53,7 +89,7 @@ class RunBuilder {
         std::vector<std::int64_t> metrics;  // in kStageMetrics order
         boost::json::array rdd_ids;
         boost::json::array accumulators;  // named (user) accumulators: accumulatorUpdates
-        boost::json::object peak;  // peakExecutorMetrics
+        Peaks peak;  // peakExecutorMetrics
     };
     using StageKey = std::pair<std::int64_t, std::int64_t>;
 
