@@ -76,21 +76,29 @@ int main(int argc, char** argv) {
     auto store = local_directory(log.parent_path());
     LogEntry entry{log.filename().string(), {log}, codec_of(log),
                    static_cast<std::int64_t>(std::filesystem::file_size(log)), 0};
+    // Small logs are parsed again until half a second has passed, so the figure is not noise.
     const auto t0 = std::chrono::steady_clock::now();
     const double c0 = cpu_seconds();
-    auto parsed = read_log(*store, entry, 64 << 20);
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const double cpu = cpu_seconds() - c0;
-    if (!parsed) {
-        std::fprintf(stderr, "parse failed: %s\n", parsed.error().describe().c_str());
-        return 1;
-    }
+    spot::Result<ParsedLog> parsed = spot::make_error(spot::ErrorCode::Internal, "not parsed");
+    int rounds = 0;
+    double wall = 0;
+    do {
+        parsed = read_log(*store, entry, 64 << 20);
+        if (!parsed) {
+            std::fprintf(stderr, "parse failed: %s\n", parsed.error().describe().c_str());
+            return 1;
+        }
+        ++rounds;
+        wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    } while (wall < 0.5);
+    const double cpu = (cpu_seconds() - c0) / rounds;
+    wall /= rounds;
     auto attempt = parsed->run.attempt(0);
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
-    std::printf("log=%s bytes=%lld wall_s=%.3f cpu_s=%.3f mb_per_s=%.1f mb_per_cpu_s=%.1f "
+    std::printf("log=%s bytes=%lld rounds=%d wall_s=%.4f cpu_s=%.4f mb_per_s=%.1f mb_per_cpu_s=%.1f "
                 "peak_rss_mb=%.1f stages=%zu\n",
-                log.filename().c_str(), static_cast<long long>(parsed->bytes), wall, cpu,
+                log.filename().c_str(), static_cast<long long>(parsed->bytes), rounds, wall, cpu,
                 static_cast<double>(parsed->bytes) / 1e6 / wall,
                 static_cast<double>(parsed->bytes) / 1e6 / cpu, ru.ru_maxrss / 1024.0,
                 attempt.at("stages").as_array().size());
