@@ -95,6 +95,10 @@ class LocalDirectory final : public LogStore {
                 if (auto entry = rolling(e.path())) {
                     out.push_back(std::move(*entry));
                 }
+            } else if (e.is_directory()) {
+                if (auto entry = spark1_folder(e.path())) {
+                    out.push_back(std::move(*entry));
+                }
             } else if (e.is_regular_file()) {
                 LogEntry entry{name, {e.path()}, codec_of(e.path()),
                                static_cast<std::int64_t>(e.file_size()), mtime_ms(e.path())};
@@ -168,6 +172,26 @@ class LocalDirectory final : public LogStore {
             entry.parts.push_back(p);
         }
         entry.codec = codec_of(entry.parts.front());
+        return entry;
+    }
+
+    // Spark 1.x: <app>/EVENT_LOG_1 with SPARK_VERSION_<v>, optional COMPRESSION_CODEC_<name>,
+    // and APPLICATION_COMPLETE once the application has ended.
+    std::optional<LogEntry> spark1_folder(const std::filesystem::path& dir) {
+        const auto log = dir / "EVENT_LOG_1";
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(log, ec) ||
+            !std::filesystem::exists(dir / "APPLICATION_COMPLETE", ec)) {
+            return std::nullopt;
+        }
+        LogEntry entry{dir.filename().string(), {log}, Codec::None,
+                       static_cast<std::int64_t>(std::filesystem::file_size(log, ec)), mtime_ms(log)};
+        for (const auto& f : std::filesystem::directory_iterator(dir, ec)) {
+            const std::string n = f.path().filename().string();
+            if (n.starts_with("COMPRESSION_CODEC_")) {
+                entry.codec = codec_of(std::filesystem::path("x." + n.substr(18)));
+            }
+        }
         return entry;
     }
 

@@ -184,6 +184,8 @@ json::array sorted_pairs(const json::object* o, bool redact = true) {
 
 }  // namespace
 
+const std::string kDriver = "driver";
+
 std::size_t peak_metric_index(std::string_view name) {
     for (std::size_t i = 0; i < kPeakMetricCount; ++i) {
         if (name == kPeakMetrics[i]) {
@@ -235,7 +237,9 @@ std::size_t task_metric_index(std::string_view a, std::string_view b, std::strin
     return kMetricCount;
 }
 
-RunBuilder::Executor& RunBuilder::executor(const std::string& id) {
+RunBuilder::Executor& RunBuilder::executor(const std::string& raw_id) {
+    // Spark 1.x called the driver "<driver>"; the server reports both as "driver".
+    const std::string& id = raw_id == "<driver>" ? kDriver : raw_id;
     auto [it, inserted] = executors_.try_emplace(id);
     if (inserted) {
         it->second.id = id;

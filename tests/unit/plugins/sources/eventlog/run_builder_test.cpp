@@ -126,3 +126,34 @@ TEST_CASE("a cut last line is skipped but a corrupt line in the middle fails the
     REQUIRE_FALSE(corrupt.has_value());
     CHECK(corrupt.error().describe().find("is not JSON") != std::string::npos);
 }
+
+TEST_CASE("the Spark 1.x folder layout gives the same attempt as the single-file log",
+          "[unit][eventlog]") {
+    const auto spark = shared_dir() / "fixtures" / "spark";
+    auto folder_store = local_directory(spark / "spark-events-extra" / "spark-1.x-layout");
+    auto listed = folder_store->list();
+    REQUIRE(listed.has_value());
+    REQUIRE(listed->size() == 1);
+    CHECK(listed->front().name == "local-1426533911241");
+    auto from_folder = read_log(*folder_store, listed->front(), 64 << 20);
+    REQUIRE(from_folder.has_value());
+    auto folder = from_folder->run.attempt(0);
+    auto file = attempt_of(spark / "spark-events" / "local-1426533911241");
+    CHECK(from_folder->run.app_id() == "local-1426533911241");
+    CHECK(folder.at("stages") == file.at("stages"));
+    CHECK(folder.at("allexecutors").at(0).at("id") == "driver");  // was "<driver>" in 1.x
+    CHECK(folder.at("allexecutors").at(0).at("totalCores") == file.at("allexecutors").at(0).at("totalCores"));
+    CHECK(folder.at("duration") == file.at("duration"));
+}
+
+TEST_CASE("a Spark 1.x folder without APPLICATION_COMPLETE is still in progress",
+          "[unit][eventlog]") {
+    TempDir dir;
+    const auto src = shared_dir() / "fixtures" / "spark" / "spark-events-extra" / "spark-1.x-layout" /
+                     "local-1426533911241";
+    write_file(dir / "local-1" / "EVENT_LOG_1", read_file(src / "EVENT_LOG_1"));
+    write_file(dir / "local-1" / "SPARK_VERSION_1.2.0", "");
+    auto listed = local_directory(dir.path())->list();
+    REQUIRE(listed.has_value());
+    CHECK(listed->empty());
+}
