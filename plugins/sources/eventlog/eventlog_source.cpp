@@ -165,11 +165,12 @@ Result<void> EventLogSource::load_state(const json::value& state) {
     }
     for (const auto& [name, v] : logs->as_object()) {
         const auto* o = v.if_object();
-        if (o == nullptr || !o->contains("size") || !o->contains("mtime_ms")) {
+        if (o == nullptr || !o->contains("size") || !o->contains("mtime_ms") ||
+            !o->at("size").is_int64() || !o->at("mtime_ms").is_int64()) {
             return make_error(ErrorCode::Parse, "bad state entry for '" + std::string(name) + "'");
         }
         done_[std::string(name)] =
-            Seen{o->at("size").to_number<std::int64_t>(), o->at("mtime_ms").to_number<std::int64_t>(),
+            Seen{o->at("size").as_int64(), o->at("mtime_ms").as_int64(),
                  o->contains("app") ? std::string(o->at("app").as_string()) : std::string()};
     }
     return {};

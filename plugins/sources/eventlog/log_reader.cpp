@@ -136,7 +136,13 @@ Result<ParsedLog> read_log(LogStore& store, const LogEntry& entry, std::size_t m
         }
         json::value v = parser.release();
         if (v.is_object()) {
-            out.run.add(v.get_object());
+            try {
+                out.run.add(v.get_object());
+            } catch (const std::exception& e) {
+                // A value of an unexpected type: this log is an err document, the pass goes on.
+                return make_error(ErrorCode::Parse, fmt::format("line {}: {}", out.lines, e.what()),
+                                  entry.name);
+            }
         }
         return {};
     };

@@ -3,6 +3,8 @@
 #include <spot/time.hpp>
 
 #include <algorithm>
+#include <climits>
+#include <cmath>
 #include <regex>
 
 namespace spot::sources::eventlog {
@@ -57,14 +59,28 @@ constexpr MetricPath kStageMetrics[] = {
 constexpr std::size_t kMetricCount = std::size(kStageMetrics);
 static_assert(kMetricCount == kTaskMetricCount);
 
+// Event logs are input: a number may be fractional or out of range. Never throws.
+std::int64_t to_i64(const json::value& v) {
+    if (v.is_int64()) {
+        return v.get_int64();
+    }
+    if (v.is_uint64()) {
+        return static_cast<std::int64_t>(std::min<std::uint64_t>(v.get_uint64(), INT64_MAX));
+    }
+    if (v.is_double() && std::isfinite(v.get_double()) && std::fabs(v.get_double()) < 9.0e18) {
+        return static_cast<std::int64_t>(v.get_double());
+    }
+    return 0;
+}
+
 std::int64_t int_at(const json::object& o, std::string_view key, std::int64_t fallback = 0) {
     const auto* v = o.if_contains(key);
-    return v && v->is_number() ? v->to_number<std::int64_t>() : fallback;
+    return v && v->is_number() ? to_i64(*v) : fallback;
 }
 
 std::optional<std::int64_t> opt_int(const json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
-    return v && v->is_number() ? std::optional(v->to_number<std::int64_t>()) : std::nullopt;
+    return v && v->is_number() ? std::optional(to_i64(*v)) : std::nullopt;
 }
 
 std::string str_at(const json::object& o, std::string_view key) {
@@ -203,7 +219,7 @@ void Peaks::update(std::string_view name, std::int64_t value) {
         return;
     }
     auto* cur = extra.if_contains(name);
-    if (cur == nullptr || cur->to_number<std::int64_t>() < value) {
+    if (cur == nullptr || to_i64(*cur) < value) {
         extra[name] = value;
     }
 }
@@ -211,7 +227,7 @@ void Peaks::update(std::string_view name, std::int64_t value) {
 void Peaks::update(const json::object& metrics) {
     for (const auto& [k, v] : metrics) {
         if (v.is_number()) {
-            update(k, v.to_number<std::int64_t>());
+            update(k, to_i64(v));
         }
     }
 }
@@ -374,7 +390,7 @@ void RunBuilder::add_task_end(const TaskEnd& t) {
             peak->update(i, t.peaks.known[i]);
         }
         for (const auto& [k, v] : t.peaks.extra) {
-            peak->update(k, v.to_number<std::int64_t>());
+            peak->update(k, to_i64(v));
         }
     }
 }

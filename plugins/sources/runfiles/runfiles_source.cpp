@@ -119,11 +119,11 @@ Result<void> RunFilesSource::load_state(const json::value& state) {
     }
     for (const auto& [name, stamp] : files->as_object()) {
         const auto* s = stamp.if_object();
-        if (s == nullptr || !s->contains("size") || !s->contains("mtime_ns")) {
+        if (s == nullptr || !s->contains("size") || !s->contains("mtime_ns") ||
+            !s->at("size").is_int64() || !s->at("mtime_ns").is_int64()) {
             return make_error(ErrorCode::Parse, "bad state entry for '" + std::string(name) + "'");
         }
-        done_[std::string(name)] = FileStamp{s->at("size").to_number<std::int64_t>(),
-                                             s->at("mtime_ns").to_number<std::int64_t>()};
+        done_[std::string(name)] = FileStamp{s->at("size").as_int64(), s->at("mtime_ns").as_int64()};
     }
     return {};
 }
