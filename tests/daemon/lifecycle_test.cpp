@@ -127,3 +127,21 @@ TEST_CASE("a corrupt state file stops spotd with a clear error instead of reproc
     CHECK(err.find("state file is not valid JSON") != std::string::npos);
     CHECK(f.ids().empty());
 }
+
+TEST_CASE("a source's exclude filter skips matching runs",
+          "[daemon][lifecycle]") {
+    DaemonFixture f;
+    write_runs(f.runs, 3, "keep");
+    write_file(f.runs / "run-skip.json",
+               R"({"id":"local-skip","name":"skip me","attempts":[{"duration":1}]})");
+    write_file(f.config, fmt::format("state_dir: {}\nplugin_dir: {}\nlog_format: text\npipelines:\n"
+                                     "  p:\n    source: {{plugin: runfiles, dir: {}, exclude: '^skip'}}\n"
+                                     "    aggregators: [{{plugin: test-echo}}]\n"
+                                     "    sinks: [{{plugin: file, dir: {}}}]\n",
+                                     f.state.string(), SPOT_TEST_PLUGIN_DIR, f.runs.string(),
+                                     f.out.string()));
+    REQUIRE(run({SPOTD, "--once", "--config", f.config.string()}) == 0);
+    auto ids = f.ids();
+    CHECK(ids.size() == 3);
+    CHECK(ids.count("local-skip-0") == 0);
+}

@@ -18,8 +18,7 @@ std::string host_name() {
 EventLogSource::EventLogSource(const PluginContext& ctx, EventLogOptions options)
     : options_(std::move(options)),
       store_(local_directory(options_.dir)),
-      include_(options_.include),
-      exclude_(options_.exclude.empty() ? "$^" : options_.exclude),
+      selected_(options_.include, options_.exclude),
       log_(ctx.log),
       workers_(ctx.workers) {
     if (options_.history_host.empty()) {
@@ -28,11 +27,6 @@ EventLogSource::EventLogSource(const PluginContext& ctx, EventLogOptions options
     bytes_read_ = &ctx.metrics->counter("spot_eventlog_bytes_total",
                                         "Uncompressed event-log bytes parsed.",
                                         {{"pipeline", ctx.pipeline}});
-}
-
-bool EventLogSource::selected(const std::string& name) const {
-    return std::regex_search(name, include_) &&
-           (options_.exclude.empty() || !std::regex_search(name, exclude_));
 }
 
 asio::awaitable<Result<EventLogSource::Attempt>> EventLogSource::parse(EventLogSource* self,
@@ -129,7 +123,7 @@ asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
             continue;
         }
         Run run = assemble(std::move(attempts));
-        if (!selected(std::string(run.app.at("name").as_string()))) {
+        if (!selected_(std::string(run.app.at("name").as_string()))) {
             commit(run.checkpoint);
             continue;
         }

@@ -3,6 +3,7 @@
 
 #include "log_reader.hpp"
 
+#include <spot/name_filter.hpp>
 #include <spot/plugin.hpp>
 
 #include <map>
@@ -40,11 +41,10 @@ class EventLogSource final : public Source {
     static asio::awaitable<Result<Attempt>> parse(EventLogSource* self, LogEntry entry);
     // All attempts of one application as one Run.
     Run assemble(std::vector<Attempt> attempts) const;
-    bool selected(const std::string& app_name) const;
 
     EventLogOptions options_;
     std::unique_ptr<LogStore> store_;
-    std::regex include_, exclude_;
+    NameFilter selected_;
     std::shared_ptr<spdlog::logger> log_;
     asio::any_io_executor workers_;
     std::map<std::string, Seen> done_;  // by log name

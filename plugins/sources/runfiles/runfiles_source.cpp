@@ -10,9 +10,7 @@ namespace spot::sources::runfiles {
 RunFilesSource::RunFilesSource(const PluginContext& ctx, std::filesystem::path dir,
                                std::string include, std::string exclude)
     : dir_(std::move(dir)),
-      include_(include),
-      exclude_(exclude.empty() ? "$^" : exclude),
-      has_exclude_(!exclude.empty()),
+      selected_(include, exclude),
       log_(ctx.log) {}
 
 Result<Run> RunFilesSource::read_run(const std::filesystem::path& file,
@@ -84,11 +82,11 @@ asio::awaitable<Result<void>> RunFilesSource::pass(RunQueue& queue) {
             done_[file.filename().string()] = stamp;
             continue;
         }
-        std::string include_name(run->app.contains("name") && run->app.at("name").is_string()
+        const std::string name(run->app.contains("name") && run->app.at("name").is_string()
                                      ? std::string_view(run->app.at("name").get_string())
                                      : std::string_view());
-        if (!std::regex_search(include_name, include_) ||
-            (has_exclude_ && std::regex_search(include_name, exclude_))) {
+        if (!selected_(name)) {
+            commit(run->checkpoint);  // not wanted: not read again until it changes
             continue;
         }
         co_await queue.submit(std::move(*run));

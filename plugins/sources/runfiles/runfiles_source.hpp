@@ -3,6 +3,7 @@
 // captured runs and for tests; the event-log and History Server sources produce the same shape.
 #pragma once
 
+#include <spot/name_filter.hpp>
 #include <spot/plugin.hpp>
 
 #include <filesystem>
@@ -32,8 +33,7 @@ class RunFilesSource final : public Source {
     Result<Run> read_run(const std::filesystem::path& file, const FileStamp& stamp) const;
 
     std::filesystem::path dir_;
-    std::regex include_, exclude_;
-    bool has_exclude_;
+    NameFilter selected_;
     std::shared_ptr<spdlog::logger> log_;
     std::map<std::string, FileStamp> done_;  // file name -> stamp when processed
 };
