@@ -21,30 +21,7 @@ bool wanted(std::string_view line) {
         return true;  // unusual layout: parse it and let the builder decide
     }
     auto name = line.substr(kPrefix.size(), 96);
-    name = name.substr(0, name.find('"'));
-    if (name.starts_with("org.apache.spark.scheduler.")) {
-        name.remove_prefix(27);  // how Spark 2.x logged its newer events
-    }
-    static constexpr std::string_view kUsed[] = {
-        "SparkListenerTaskEnd",           "SparkListenerTaskStart",
-        "SparkListenerStageSubmitted",    "SparkListenerStageCompleted",
-        "SparkListenerJobStart",          "SparkListenerExecutorAdded",
-        "SparkListenerExecutorRemoved",   "SparkListenerBlockManagerAdded",
-        "SparkListenerStageExecutorMetrics", "SparkListenerApplicationStart",
-        "SparkListenerApplicationEnd",    "SparkListenerLogStart",
-        "SparkListenerEnvironmentUpdate",  "SparkListenerExecutorMetricsUpdate",
-        "SparkListenerExecutorExcluded",   "SparkListenerExecutorBlacklisted",
-        "SparkListenerExecutorUnexcluded", "SparkListenerExecutorUnblacklisted",
-        "SparkListenerNodeExcluded",       "SparkListenerNodeBlacklisted",
-        "SparkListenerNodeUnexcluded",     "SparkListenerNodeUnblacklisted",
-        "SparkListenerResourceProfileAdded",
-    };
-    for (auto u : kUsed) {
-        if (name == u) {
-            return true;
-        }
-    }
-    return false;
+    return RunBuilder::uses(event_name(name.substr(0, name.find('"'))));
 }
 
 // Where the "Accumulables" array of a task's info starts and ends, so that parsing can skip

@@ -213,6 +213,30 @@ std::size_t peak_metric_index(std::string_view name) {
 
 std::string_view peak_metric_name(std::size_t index) { return kPeakMetrics[index]; }
 
+std::string_view event_name(std::string_view logged) {
+    constexpr std::string_view kPrefix = "org.apache.spark.scheduler.";
+    return logged.starts_with(kPrefix) ? logged.substr(kPrefix.size()) : logged;
+}
+
+// Every event add() handles; keep in step with its dispatch below.
+bool RunBuilder::uses(std::string_view event) {
+    static constexpr std::string_view kUsed[] = {
+        "SparkListenerTaskEnd",              "SparkListenerTaskStart",
+        "SparkListenerStageSubmitted",       "SparkListenerStageCompleted",
+        "SparkListenerJobStart",             "SparkListenerExecutorAdded",
+        "SparkListenerExecutorRemoved",      "SparkListenerBlockManagerAdded",
+        "SparkListenerStageExecutorMetrics", "SparkListenerApplicationStart",
+        "SparkListenerApplicationEnd",       "SparkListenerLogStart",
+        "SparkListenerEnvironmentUpdate",    "SparkListenerExecutorMetricsUpdate",
+        "SparkListenerExecutorExcluded",     "SparkListenerExecutorBlacklisted",
+        "SparkListenerExecutorUnexcluded",   "SparkListenerExecutorUnblacklisted",
+        "SparkListenerNodeExcluded",         "SparkListenerNodeBlacklisted",
+        "SparkListenerNodeUnexcluded",       "SparkListenerNodeUnblacklisted",
+        "SparkListenerResourceProfileAdded",
+    };
+    return std::find(std::begin(kUsed), std::end(kUsed), event) != std::end(kUsed);
+}
+
 void Peaks::update(std::string_view name, std::int64_t value) {
     if (auto i = peak_metric_index(name); i < kPeakMetricCount) {
         update(i, value);
@@ -399,9 +423,7 @@ void RunBuilder::add(const json::object& e) {
     std::string_view ev = e.contains("Event") && e.at("Event").is_string()
                               ? std::string_view(e.at("Event").get_string())
                               : std::string_view();
-    if (ev.starts_with("org.apache.spark.scheduler.")) {
-        ev.remove_prefix(27);  // how Spark 2.x logged its newer events
-    }
+    ev = event_name(ev);
     if (ev == "SparkListenerTaskEnd") {
         task_end(e);
     } else if (ev == "SparkListenerTaskStart") {

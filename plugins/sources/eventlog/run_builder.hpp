@@ -48,8 +48,14 @@ struct TaskEnd {
     Peaks peaks;  // Task Executor Metrics
 };
 
+// "org.apache.spark.scheduler.X" (how Spark 2.x logged its newer events) -> "X".
+std::string_view event_name(std::string_view logged);
+
 class RunBuilder {
    public:
+    // Whether add() does anything with this event (a cheap prefilter for the reader).
+    static bool uses(std::string_view event);
+
     // The hot path: task ends parsed without a DOM (task_end_parser.hpp).
     void add_task_end(const TaskEnd& t);
     // One parsed line. Unknown events are ignored, as the History Server does.

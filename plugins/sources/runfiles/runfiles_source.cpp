@@ -44,7 +44,8 @@ Result<Run> RunFilesSource::read_run(const std::filesystem::path& file,
 
 asio::awaitable<Result<void>> RunFilesSource::pass(RunQueue& queue) {
     std::error_code ec;
-    std::vector<std::pair<std::filesystem::path, FileStamp>> todo;
+    std::vector<std::pair<std::filesystem::path, FileStamp>> fresh;  // new or changed files
+    std::size_t listed = 0;
     for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
         const auto name = entry.path().filename().string();
         if (entry.path().extension() != ".json" || !entry.is_regular_file()) {
@@ -54,21 +55,21 @@ asio::awaitable<Result<void>> RunFilesSource::pass(RunQueue& queue) {
         if (::stat(entry.path().c_str(), &st) != 0) {
             continue;
         }
+        ++listed;
         FileStamp stamp{st.st_size, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec};
         if (auto it = done_.find(name); it != done_.end() && it->second == stamp) {
             continue;
         }
-        todo.emplace_back(entry.path(), stamp);
+        fresh.emplace_back(entry.path(), stamp);
     }
     if (ec) {
         co_return make_error(ErrorCode::Io, "cannot list the directory: " + ec.message(),
                              dir_.string());
     }
     // Stable order: the same input gives the same output.
-    std::sort(todo.begin(), todo.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    const std::size_t listed = todo.size() + done_.size();
+    std::sort(fresh.begin(), fresh.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::size_t submitted = 0;
-    for (auto& [file, stamp] : todo) {
+    for (auto& [file, stamp] : fresh) {
         if (queue.stopping()) {
             break;
         }
@@ -92,7 +93,7 @@ asio::awaitable<Result<void>> RunFilesSource::pass(RunQueue& queue) {
         co_await queue.submit(std::move(*run));
         ++submitted;
     }
-    log_->info("pass listed files={} new={} submitted={}", listed, todo.size(), submitted);
+    log_->info("pass listed files={} new={} submitted={}", listed, fresh.size(), submitted);
     co_return Result<void>{};
 }
 
