@@ -69,7 +69,8 @@ int Daemon::run() {
 
 Result<std::vector<std::shared_ptr<core::Pipeline>>> Daemon::create_pipelines(
     const core::Config& config) {
-    core::Services services{io_.get_executor(), workers_.get_executor(), &metrics_, state_.get()};
+    core::Services services{io_.get_executor(), workers_.get_executor(), &metrics_, state_.get(),
+                            &http_};
     std::vector<std::shared_ptr<core::Pipeline>> out;
     for (const auto& pc : config.pipelines) {
         auto p = core::Pipeline::create(pc, services);

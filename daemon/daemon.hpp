@@ -6,6 +6,8 @@
 #include "config/config.hpp"
 #include "pipeline/pipeline.hpp"
 
+#include <spot/http.hpp>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -44,6 +46,7 @@ class Daemon {
     boost::asio::steady_timer grace_;
     boost::asio::steady_timer watchdog_;
     MetricsRegistry metrics_;
+    http::Client http_{io_.get_executor(), &metrics_};  // shared by every pipeline's plugins
     std::unique_ptr<core::StateStore> state_;
     std::vector<std::shared_ptr<core::Pipeline>> pipelines_;
     std::size_t running_ = 0;

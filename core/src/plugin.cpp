@@ -4,4 +4,9 @@
 namespace spot {
 Plugin::~Plugin() = default;
 RunQueue::~RunQueue() = default;
+
+asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> Sink::known_runs(std::int64_t,
+                                                                              std::int64_t) {
+    co_return std::optional<std::vector<KnownRun>>{};
+}
 }  // namespace spot

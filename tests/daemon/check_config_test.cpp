@@ -126,5 +126,5 @@ TEST_CASE("spotd refuses usage errors with exit code 2 and explains", "[daemon][
     CHECK(run({SPOTD, "--help"}, &out, &err) == 0);
     CHECK(out.find("--check-config") != std::string::npos);
     CHECK(run({SPOTD, "--version"}, &out, &err) == 0);
-    CHECK(out.find("plugin ABI 1") != std::string::npos);
+    CHECK(out.find("plugin ABI 2") != std::string::npos);
 }

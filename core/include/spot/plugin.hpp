@@ -18,9 +18,14 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <memory>
+#include <optional>
 #include <spdlog/logger.h>
 #include <string>
 #include <vector>
+
+namespace spot::http {
+class Client;
+}
 
 namespace spot {
 
@@ -47,6 +52,13 @@ struct Document {
     json::object body;
 };
 
+// A run a sink already holds: its application id and the end time (epoch ms) of its newest
+// attempt. Lets a source on a fresh host skip what an existing deployment stored.
+struct KnownRun {
+    std::string app_id;
+    std::int64_t end_ms = 0;
+};
+
 class Plugin {
    public:
     virtual ~Plugin();
@@ -59,9 +71,15 @@ class RunQueue {
     virtual ~RunQueue();
     // Suspends while `concurrency` runs are in flight (backpressure from slow sinks).
     virtual asio::awaitable<void> submit(Run run) = 0;
-    // Records a failure that belongs to no single run's processing (e.g. listing) as an err
-    // document. Returns an error when the pipeline must stop (skip_exceptions is false).
-    virtual asio::awaitable<Result<void>> fail(Error error, std::string app_id, std::string stage) = 0;
+    // Records a failure that belongs to no single run's processing (listing, fetching a run's
+    // details, parsing a log) as an err document. Returns an error when the pipeline must stop
+    // (skip_exceptions is false).
+    virtual asio::awaitable<Result<void>> fail(Error error, std::string app_id,
+                                               std::string history_host, std::string stage) = 0;
+    // The runs the sinks already hold with an attempt that ended in [from_ms, to_ms): those held
+    // by every sink that can tell. nullopt when no sink can tell.
+    virtual asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> known_runs(
+        std::int64_t from_ms, std::int64_t to_ms) = 0;
     // True once shutdown began: the source should stop listing and return.
     [[nodiscard]] virtual bool stopping() const noexcept = 0;
 };
@@ -101,6 +119,10 @@ class Sink : public Plugin {
     virtual asio::awaitable<Result<void>> write(std::vector<Document> docs) = 0;
     // Called at the end of each pass and at shutdown.
     virtual asio::awaitable<Result<void>> flush() = 0;
+    // The runs whose agg documents this sink holds with an attempt that ended in
+    // [from_ms, to_ms), or nullopt when the sink cannot tell (the default).
+    virtual asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> known_runs(
+        std::int64_t from_ms, std::int64_t to_ms);
 };
 
 // Everything a plugin instance receives from the core.
@@ -111,6 +133,7 @@ struct PluginContext {
     asio::any_io_executor io;               // the pipeline's strand on the event loop
     asio::any_io_executor workers;          // thread pool for blocking or CPU-heavy work
     MetricsRegistry* metrics = nullptr;
+    http::Client* http = nullptr;           // shared HTTP client (pools, limits, metrics)
 };
 
 }  // namespace spot

@@ -6,7 +6,8 @@
  * check it before any C++ object crosses the library boundary.
  *
  * Rules for changing this file:
- *  - bump SPOT_PLUGIN_ABI_VERSION on ANY change to the structs below;
+ *  - bump SPOT_PLUGIN_ABI_VERSION on ANY change to the structs below, and on any change to the
+ *    C++ interfaces of plugin.hpp (virtual functions, PluginContext) that plugins compile against;
  *  - only ever append fields (struct_size lets a newer core read an older descriptor);
  *  - never reorder or remove a field (Falco had to patch around a field inserted mid-struct).
  */
@@ -19,8 +20,9 @@
 extern "C" {
 #endif
 
-/* Bumped on any change to the structs below. The loader refuses any other value. */
-#define SPOT_PLUGIN_ABI_VERSION 1u
+/* Bumped on any change to the structs below or to plugin.hpp's interfaces. The loader refuses
+ * any other value. 2: the shared HTTP client in PluginContext, Sink::known_runs. */
+#define SPOT_PLUGIN_ABI_VERSION 2u
 
 /* Name of the one exported symbol; its type is spot_plugin_entry_fn. */
 #define SPOT_PLUGIN_ENTRY_SYMBOL "spot_plugin_entry"

@@ -31,6 +31,7 @@ struct Error {
     ErrorCode code = ErrorCode::Internal;
     std::string message;
     std::string context;  // where: pipeline, plugin, app id, URL or config path
+    unsigned http_status = 0;  // the last HTTP status, for ErrorCode::Http
 
     [[nodiscard]] std::string describe() const {
         return context.empty() ? message : context + ": " + message;

@@ -43,7 +43,7 @@ Pipeline::Pipeline(PipelineConfig config, const Services& services)
       strand_(asio::make_strand(services.io)),
       log_(logging::get(config_.name + ".pipeline")),
       normalizer_(config_.properties, logging::get(config_.name + ".normalize")),
-      wake_(strand_),
+      wake_(strand_, asio::steady_timer::time_point::max()),
       sleep_(strand_) {
     const Labels labels{{"pipeline", config_.name}};
     auto& m = *services_.metrics;
@@ -65,7 +65,7 @@ Result<std::shared_ptr<Pipeline>> Pipeline::create(const PipelineConfig& config,
     auto make = [&](const InstanceConfig& inst) -> Result<std::unique_ptr<Plugin>> {
         const std::string context = config.name + "." + inst.id;
         PluginContext ctx{config.name, inst.id, logging::get(context), p->strand_,
-                          services.workers, services.metrics};
+                          services.workers, services.metrics, services.http};
         if (!inst.log_level.empty()) {
             ctx.log->set_level(spdlog::level::from_str(inst.log_level));
         }
@@ -154,7 +154,7 @@ asio::awaitable<Result<void>> Pipeline::run_pass() {
     }
     if (!listed && !fatal_) {
         // The source could not list; record it once, here, and let the next pass try again.
-        auto recorded = co_await fail(listed.error(), "", "listing");
+        auto recorded = co_await fail(listed.error(), "", "", "listing");
         if (!recorded) {
             fatal_ = listed.error();
         }
@@ -189,7 +189,8 @@ asio::awaitable<Result<void>> Pipeline::run_pass() {
 }
 
 asio::awaitable<void> Pipeline::wait_for_change() {
-    wake_.expires_at(asio::steady_timer::time_point::max());
+    // The timer never expires; cancel() wakes every waiter. Re-arming it here would cancel the
+    // other waiters' waits (several coroutines of a source may be in submit() at once).
     co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
@@ -213,16 +214,51 @@ asio::awaitable<void> Pipeline::submit(Run run) {
                    });
 }
 
-asio::awaitable<Result<void>> Pipeline::fail(Error error, std::string app_id, std::string stage) {
+asio::awaitable<Result<void>> Pipeline::fail(Error error, std::string app_id,
+                                             std::string history_host, std::string stage) {
     last_error_ = error.describe();
     log_->error("{} failed app='{}' error={}", stage, app_id, error.describe());
-    std::vector<Document> docs{make_error_document(error, app_id, "", stage)};
+    std::vector<Document> docs{make_error_document(error, app_id, history_host, stage)};
     err_documents_->inc();
     co_await write_to_sinks(std::move(docs));
     if (!config_.skip_exceptions) {
         co_return error;
     }
     co_return Result<void>{};
+}
+
+asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> Pipeline::known_runs(
+    std::int64_t from_ms, std::int64_t to_ms) {
+    // A run counts as known only when every sink that can tell holds it: a sink that lacks it
+    // must get it, and ids are idempotent for the others.
+    std::optional<std::map<std::string, std::int64_t>> common;
+    for (std::size_t i = 0; i < sinks_.size(); ++i) {
+        auto answer = co_await sinks_[i]->known_runs(from_ms, to_ms);
+        if (!answer) {
+            co_return answer.error();
+        }
+        if (!answer->has_value()) {
+            continue;
+        }
+        std::map<std::string, std::int64_t> held;
+        for (auto& k : **answer) {
+            auto& end = held[k.app_id];
+            end = std::max(end, k.end_ms);
+        }
+        if (!common) {
+            common = std::move(held);
+            continue;
+        }
+        std::erase_if(*common, [&](const auto& kv) { return !held.contains(kv.first); });
+    }
+    if (!common) {
+        co_return std::optional<std::vector<KnownRun>>{};
+    }
+    std::vector<KnownRun> out;
+    for (auto& [id, end] : *common) {
+        out.push_back(KnownRun{id, end});
+    }
+    co_return out;
 }
 
 asio::awaitable<Pipeline::Processed> Pipeline::transform(std::shared_ptr<Pipeline> self, Run run) {

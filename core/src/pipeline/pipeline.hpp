@@ -25,6 +25,7 @@ struct Services {
     asio::any_io_executor workers;  // thread pool for CPU work
     MetricsRegistry* metrics = nullptr;
     StateStore* state = nullptr;
+    http::Client* http = nullptr;
 };
 
 class Pipeline final : public RunQueue, public std::enable_shared_from_this<Pipeline> {
@@ -46,7 +47,10 @@ class Pipeline final : public RunQueue, public std::enable_shared_from_this<Pipe
 
     // RunQueue
     asio::awaitable<void> submit(Run run) override;
-    asio::awaitable<Result<void>> fail(Error error, std::string app_id, std::string stage) override;
+    asio::awaitable<Result<void>> fail(Error error, std::string app_id, std::string history_host,
+                                       std::string stage) override;
+    asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> known_runs(
+        std::int64_t from_ms, std::int64_t to_ms) override;
     [[nodiscard]] bool stopping() const noexcept override { return stopping_; }
 
    private:

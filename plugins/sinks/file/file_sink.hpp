@@ -23,10 +23,14 @@ class FileSink final : public Sink {
 
     asio::awaitable<Result<void>> write(std::vector<Document> docs) override;
     asio::awaitable<Result<void>> flush() override;
+    asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> known_runs(
+        std::int64_t from_ms, std::int64_t to_ms) override;
 
     // Blocking; runs on the worker strand. Public for tests and benchmarks.
     Result<void> write_now(const std::vector<Document>& docs);
     Result<void> flush_now();
+    // Reads every agg file (current and rotated) for the runs it holds.
+    Result<std::vector<KnownRun>> known_runs_now(std::int64_t from_ms, std::int64_t to_ms) const;
 
    private:
     JsonlWriter& writer_for(const std::string& stream);

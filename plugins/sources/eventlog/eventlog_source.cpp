@@ -88,7 +88,7 @@ asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
         ++fresh;
         auto a = co_await asio::co_spawn(workers_, parse(this, e), asio::use_awaitable);
         if (!a) {
-            auto recorded = co_await queue.fail(a.error(), "", "parse");
+            auto recorded = co_await queue.fail(a.error(), "", options_.history_host, "parse");
             if (!recorded) {
                 co_return recorded.error();
             }

@@ -75,7 +75,7 @@ asio::awaitable<Result<void>> RunFilesSource::pass(RunQueue& queue) {
         }
         auto run = read_run(file, stamp);
         if (!run) {
-            auto recorded = co_await queue.fail(run.error(), "", "parse");
+            auto recorded = co_await queue.fail(run.error(), "", "n/a", "parse");
             if (!recorded) {
                 co_return recorded.error();
             }

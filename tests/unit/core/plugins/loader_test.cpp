@@ -20,7 +20,7 @@ TEST_CASE("every built-in plugin loads, and its options all have a doc line", "[
     auto refused = registry.add_directory(SPOT_PLUGIN_DIR);
     CHECK(refused.empty());
     CHECK(registry.names() ==
-          std::vector<std::string>{"classify", "eventlog", "file", "runfiles", "spot-aggregate"});
+          std::vector<std::string>{"classify", "eventlog", "file", "history", "runfiles", "spot-aggregate"});
     for (const auto& p : registry.all()) {
         for (std::size_t i = 0; i < p.descriptor->option_count; ++i) {
             INFO(p.name() << " option " << p.descriptor->options[i].name);
@@ -37,7 +37,7 @@ struct Refusal {
 };
 
 const Refusal kRefusals[] = {
-    {"libspot-test-bad-abi.so", "ABI version 999, spotd expects 1; rebuild the plugin"},
+    {"libspot-test-bad-abi.so", "ABI version 999, spotd expects 2; rebuild the plugin"},
     {"libspot-test-bad-toolchain.so", "built with toolchain 'msvc-19;cxxabi=0;boost=0'"},
     {"libspot-test-no-entry.so", "no entry point 'spot_plugin_entry'"},
     {"libspot-test-unresolved.so", "cannot load the library"},

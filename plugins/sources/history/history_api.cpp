@@ -1,0 +1,107 @@
+#include "history_api.hpp"
+
+#include <spot/time.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace spot::sources::history {
+
+namespace {
+
+// The server is in trouble (not a property of the request): wait and ask again.
+bool server_trouble(const Error& e) {
+    return e.code == ErrorCode::Json || e.code == ErrorCode::Connection ||
+           e.code == ErrorCode::Timeout || (e.code == ErrorCode::Http && e.http_status >= 500);
+}
+
+}  // namespace
+
+HistoryApi::HistoryApi(std::shared_ptr<http::Endpoint> endpoint, ApiOptions options,
+                       std::shared_ptr<spdlog::logger> log)
+    : endpoint_(std::move(endpoint)), options_(options), log_(std::move(log)) {}
+
+std::string HistoryApi::server_time(std::int64_t epoch_ms) {
+    std::string t = iso_utc(SysMillis(std::chrono::milliseconds(epoch_ms)));
+    if (!t.empty() && t.back() == 'Z') {
+        t.pop_back();
+    }
+    return t + "GMT";
+}
+
+asio::awaitable<Result<json::value>> HistoryApi::get(std::string target, std::string label) {
+    for (int attempt = 1;; ++attempt) {
+        auto r = co_await endpoint_->get_json(target, label);
+        if (r || !server_trouble(r.error()) || attempt > options_.retry_attempts) {
+            co_return r;
+        }
+        log_->warn("History Server answered badly; asking again in {} s (retry {}/{}): {}",
+                   options_.retry_sleep.count() / 1000.0, attempt, options_.retry_attempts,
+                   r.error().describe());
+        asio::steady_timer t(co_await asio::this_coro::executor, options_.retry_sleep);
+        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+}
+
+asio::awaitable<Result<json::array>> HistoryApi::list(std::int64_t from_ms, std::int64_t to_ms) {
+    // maxEndDate is inclusive on the server: ask up to the millisecond before to_ms. No `limit`:
+    // the list is newest first and `limit` would cut the oldest.
+    auto r = co_await get("/api/v1/applications?status=completed&minEndDate=" +
+                              server_time(from_ms) + "&maxEndDate=" + server_time(to_ms - 1),
+                          "applications");
+    if (!r) {
+        co_return r.error();
+    }
+    if (!r->is_array()) {
+        co_return make_error(ErrorCode::Json, "application list is not a JSON array",
+                             endpoint_->describe("/api/v1/applications"));
+    }
+    co_return std::move(r->as_array());
+}
+
+asio::awaitable<Result<json::object>> HistoryApi::details(json::object app) {
+    static constexpr const char* kParts[] = {"environment", "allexecutors", "stages"};
+    const std::string id(app.at("id").as_string());
+    auto* attempts = app.if_contains("attempts");
+    if (attempts == nullptr || !attempts->is_array() || attempts->as_array().empty()) {
+        co_return make_error(ErrorCode::Json, "listed application has no attempts", id);
+    }
+    auto ex = co_await asio::this_coro::executor;
+    using Op = decltype(asio::co_spawn(ex, get({}, {}), asio::deferred));
+    std::vector<Op> ops;
+    for (const auto& a : attempts->as_array()) {
+        std::string base = "/api/v1/applications/" + id;
+        if (const auto* aid = a.as_object().if_contains("attemptId"); aid && aid->is_string()) {
+            base += "/" + std::string(aid->as_string());
+        }
+        for (const char* part : kParts) {
+            ops.push_back(asio::co_spawn(ex, get(base + "/" + part, part), asio::deferred));
+        }
+    }
+    auto [order, exceptions, results] =
+        co_await asio::experimental::make_parallel_group(std::move(ops))
+            .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+    (void)order;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        if (exceptions[i]) {
+            std::rethrow_exception(exceptions[i]);
+        }
+        if (!results[i]) {
+            co_return results[i].error();
+        }
+    }
+    std::size_t i = 0;
+    for (auto& a : attempts->as_array()) {
+        for (const char* part : kParts) {
+            a.as_object()[part] = std::move(*results[i++]);
+        }
+    }
+    co_return app;
+}
+
+}  // namespace spot::sources::history

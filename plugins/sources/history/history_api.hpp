@@ -1,0 +1,43 @@
+// The History Server's REST API (SPEC §2.1) over the shared HTTP client: the application list for
+// a window of end times and one application's details, every attempt's environment, allexecutors
+// and stages requested at once. Answers that are not JSON (the server's known failure under
+// load) are retried after `retry_sleep`, at most `retry_attempts` times.
+#pragma once
+
+#include <spot/http.hpp>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <chrono>
+
+namespace spot::sources::history {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+struct ApiOptions {
+    std::chrono::milliseconds retry_sleep{900'000};
+    int retry_attempts = 48;
+};
+
+class HistoryApi {
+   public:
+    HistoryApi(std::shared_ptr<http::Endpoint> endpoint, ApiOptions options,
+               std::shared_ptr<spdlog::logger> log);
+
+    // Completed applications with an attempt that ended in [from_ms, to_ms).
+    asio::awaitable<Result<json::array>> list(std::int64_t from_ms, std::int64_t to_ms);
+    // The application as listed, each attempt extended with its three detail arrays.
+    asio::awaitable<Result<json::object>> details(json::object app);
+
+    // The server's date form: 2020-01-15T14:59:33.707GMT.
+    static std::string server_time(std::int64_t epoch_ms);
+
+   private:
+    asio::awaitable<Result<json::value>> get(std::string target, std::string label);
+    std::shared_ptr<http::Endpoint> endpoint_;
+    ApiOptions options_;
+    std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace spot::sources::history
