@@ -2,6 +2,7 @@
 // from the same file must equal what the server answers on its REST endpoints. Prints a table
 // per log; the only differences allowed are listed in kKnown, one line each with its reason.
 #include "sources/eventlog/log_reader.hpp"
+#include "integration/shs_support.hpp"
 #include "support/http_get.hpp"
 #include "support/process.hpp"
 
@@ -31,21 +32,7 @@ const Known kKnown[] = {
      "with custom resources (GPUs) the server caps task slots by them; we use cores / task cpus"},
 };
 
-unsigned short shs_port() {
-    const auto state = read_file(SPOT_SHS_STATE);
-    INFO("the History Server fixture did not start: no port in " << SPOT_SHS_STATE
-         << " (see the 'integration: start History Server' test's output)");
-    std::smatch m;
-    REQUIRE(std::regex_search(state, m, std::regex("port=(\\d+)")));
-    return static_cast<unsigned short>(std::stoi(m[1]));
-}
-
-json::value get(unsigned short port, const std::string& path) {
-    auto a = http_get(port, "/api/v1/" + path);
-    INFO("GET /api/v1/" << path);
-    REQUIRE(a.status == 200);
-    return json::parse(a.body);
-}
+json::value get(unsigned short port, const std::string& path) { return shs_get(port, path); }
 
 void flatten(const json::value& v, const std::string& prefix, std::map<std::string, json::value>& out) {
     if (v.is_object()) {

@@ -222,6 +222,7 @@ asio::awaitable<Result<void>> Pipeline::fail(Error error, std::string app_id,
     err_documents_->inc();
     co_await write_to_sinks(std::move(docs));
     if (!config_.skip_exceptions) {
+        fatal(error);  // recorded once, here: the pass ending with it adds no second err document
         co_return error;
     }
     co_return Result<void>{};

@@ -19,7 +19,7 @@ constexpr spot_option_decl kOptions[] = {
     option("completion_timeout", SPOT_OPT_DURATION, "30m",
            "Runs are processed only once they ended this long ago (a failed YARN attempt may "
            "still be retried).",
-           0, nullptr, "0s", "30d"),
+           0, nullptr, "0s", "36500d"),
     option("lookback", SPOT_OPT_DURATION, "168h", "How far back each pass looks.", 0, nullptr,
            "1m", "36500d"),
     option("time_step", SPOT_OPT_DURATION, "1h",

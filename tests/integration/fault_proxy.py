@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""A misbehaving HTTP proxy in front of a real History Server, for the fault tests.
+
+    fault_proxy.py UPSTREAM_PORT RULES_JSON PORT_FILE
+
+RULES_JSON is a list of {"path": regex searched in the request path, "fault": kind,
+"times": n (-1: always)}. Kinds: html500 (an HTML 500 page), truncated (the real answer cut in
+half, with a matching Content-Length: a 200 with broken JSON), notfound (404, plain text), reset
+(the connection reset without an answer), stall (10 s of silence, then the real answer), throttle
+(429 with Retry-After: 1). Requests no rule matches are passed through. Writes the port it
+listens on to PORT_FILE and a line per injected fault to stdout.
+"""
+import http.server
+import json
+import os
+import re
+import socket
+import struct
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+upstream_port = int(sys.argv[1])
+with open(sys.argv[2]) as f:
+    rules = json.load(f)
+lock = threading.Lock()
+
+
+def pick(path):
+    with lock:
+        for rule in rules:
+            if re.search(rule["path"], path) and rule.get("times", -1) != 0:
+                if rule.get("times", -1) > 0:
+                    rule["times"] -= 1
+                return rule["fault"]
+    return None
+
+
+class Proxy(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def upstream(self):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{upstream_port}{self.path}", timeout=120) as r:
+                return r.status, r.headers.get("Content-Type", "application/json"), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers.get("Content-Type", "text/plain"), e.read()
+
+    def answer(self, status, ctype, body, extra=()):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in extra:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        fault = pick(self.path)
+        if fault:
+            print(f"{fault} {self.path}", flush=True)
+        if fault == "html500":
+            self.answer(500, "text/html", b"<html><head><title>Error 500 Server Error</title></head>"
+                                          b"<body><h2>HTTP ERROR 500</h2></body></html>")
+        elif fault == "truncated":
+            status, ctype, body = self.upstream()
+            self.answer(200, ctype, body[: len(body) // 2])
+        elif fault == "notfound":
+            self.answer(404, "text/plain", b"unknown app")
+        elif fault == "reset":
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+        elif fault == "stall":
+            time.sleep(10)
+            self.answer(*self.upstream())
+        elif fault == "throttle":
+            self.answer(429, "text/plain", b"slow down", [("Retry-After", "1")])
+        else:
+            self.answer(*self.upstream())
+
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+server.daemon_threads = True
+with open(sys.argv[3] + ".tmp", "w") as f:
+    f.write(str(server.server_address[1]))
+os.rename(sys.argv[3] + ".tmp", sys.argv[3])  # the test reads it only once it is whole
+server.serve_forever()

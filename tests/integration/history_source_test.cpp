@@ -1,0 +1,350 @@
+// The history source against a real History Server 3.5.9 (the "shs" fixture, over the shared
+// fixture logs and logs of real Spark jobs), through spotd as a user runs it.
+#include "integration/shs_support.hpp"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+
+using namespace spot::test;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// One spotd configuration with the history source and the file sink, in its own directory.
+struct Crawl {
+    TempDir dir;
+    fs::path config = dir / "spot.yaml", out = dir / "out", state = dir / "state";
+
+    void write(unsigned short port, const std::string& source_extra,
+               const std::string& pipeline_extra = "") const {
+        write_file(config, "state_dir: " + state.string() +
+                               "\nadmin_listen: \"\"\nlog_format: text\npipelines:\n  shs:\n" +
+                               pipeline_extra +
+                               "    source:\n      plugin: history\n      url: http://127.0.0.1:" +
+                               std::to_string(port) +
+                               "\n      lookback: 36500d\n      time_step: 365d\n" +
+                               (source_extra.find("completion_timeout") == std::string::npos
+                                    ? "      completion_timeout: 0s\n"
+                                    : "") +
+                               source_extra +
+                               "    aggregators:\n      - plugin: spot-aggregate\n        raw: true\n"
+                               "    sinks:\n      - plugin: file\n        dir: " +
+                               out.string() + "\n");
+    }
+    int once(std::string* log = nullptr) const {
+        std::string o, e;
+        const int code = run({SPOTD, "--once", "--config", config.string()}, &o, &e,
+                             std::chrono::minutes(5));
+        if (log) {
+            *log = o + e;
+        }
+        return code;
+    }
+    [[nodiscard]] std::vector<json::object> docs(const std::string& stream) const {
+        std::vector<json::object> out_docs;
+        if (!fs::exists(out / (stream + ".jsonl"))) {
+            return out_docs;
+        }
+        for (const auto& line : read_lines(out / (stream + ".jsonl"))) {
+            if (!line.empty()) {
+                out_docs.push_back(json::parse(line).as_object());
+            }
+        }
+        return out_docs;
+    }
+    [[nodiscard]] std::multiset<std::string> ids(const std::string& stream) const {
+        std::multiset<std::string> s;
+        for (const auto& d : docs(stream)) {
+            s.insert(std::string(d.at("_id").as_string()));
+        }
+        return s;
+    }
+};
+
+// The completed applications the server lists: id -> number of attempts.
+std::map<std::string, std::size_t> server_apps(unsigned short port) {
+    std::map<std::string, std::size_t> apps;
+    const auto listed = shs_get(port, "applications?status=completed");
+    for (const auto& a : listed.as_array()) {
+        apps[std::string(a.at("id").as_string())] = a.at("attempts").as_array().size();
+    }
+    return apps;
+}
+
+// Properties SPEC §4.1 removes from documents.
+const std::regex kRemoved(
+    R"(^spark\.(driver\.(host|port|appUIAddress|extraJavaOptions)|jars|eventLog\.dir|ui\.filters)"
+    R"(|yarn\.(app\.container\.log\.dir|keytab|principal|am\.extraJavaOptions))"
+    R"(|history\.kerberos\.(keytab|principal)|executor\.extraJavaOptions|executorEnv\.PYTHONPATH)"
+    R"(|org\.apache\.hadoop\.yarn\.server\.webproxy\.amfilter\.AmIpFilter\.param\.))");
+
+std::string attempt_path(const std::string& id, const json::object& attempt) {
+    const auto* aid = attempt.if_contains("attemptId");
+    return "applications/" + id + (aid ? "/" + std::string(aid->as_string()) : std::string());
+}
+
+}  // namespace
+
+TEST_CASE("history: every completed application becomes one Run with every attempt and the "
+          "server's detail arrays") {
+    const auto port = shs_port();
+    const auto apps = server_apps(port);
+    REQUIRE(apps.size() >= 20);
+    Crawl c;
+    c.write(port, "");
+    std::string log;
+    REQUIRE(c.once(&log) == 0);
+    INFO(log);
+
+    const auto raw = c.docs("raw");
+    std::set<std::string> raw_ids;
+    std::size_t attempts_total = 0, arrays_compared = 0;
+    for (const auto& d : raw) {
+        const std::string id(d.at("_id").as_string());
+        CHECK(raw_ids.insert(id).second);  // exactly one Run per application
+        const auto& app = d.at("_source").as_object();
+        const auto& attempts = app.at("attempts").as_array();
+        REQUIRE(apps.contains(id));
+        CHECK(attempts.size() == apps.at(id));
+        attempts_total += attempts.size();
+        for (const auto& av : attempts) {
+            const auto& a = av.as_object();
+            const auto path = attempt_path(id, a);
+            INFO(path);
+            CHECK(a.at("allexecutors").as_array().size() ==
+                  shs_get(port, path + "/allexecutors").as_array().size());
+            CHECK(a.at("stages").as_array().size() ==
+                  shs_get(port, path + "/stages").as_array().size());
+            // Every property the server gives is there (SPEC §4.2 key form) or removed by SPEC §4.1.
+            const auto env = shs_get(port, path + "/environment");
+            const auto& props = a.at("environment").as_object().at("sparkProperties").as_object();
+            for (const auto& kv : env.at("sparkProperties").as_array()) {
+                std::string key(kv.as_array()[0].as_string());
+                if (std::regex_search(key, kRemoved)) {
+                    continue;
+                }
+                std::replace(key.begin(), key.end(), '.', '_');
+                CHECK(props.contains(key));
+            }
+            CHECK(app.at("history_host").as_string() == "127.0.0.1");
+            arrays_compared += 3;
+        }
+    }
+    CHECK(raw_ids.size() == apps.size());
+    const auto agg = c.ids("agg");
+    CHECK(agg.size() == attempts_total);
+    CHECK(std::set<std::string>(agg.begin(), agg.end()).size() == agg.size());
+    CHECK(c.docs("err").empty());
+    std::cout << "history: " << apps.size() << " applications, " << attempts_total
+              << " attempts, " << arrays_compared << " detail arrays compared with the server\n";
+}
+
+TEST_CASE("history: all and latest find the same runs, and a second pass finds nothing new") {
+    const auto port = shs_port();
+    Crawl all, latest;
+    all.write(port, "");
+    latest.write(port, "      method: latest\n");
+    REQUIRE(all.once() == 0);
+    REQUIRE(latest.once() == 0);
+    CHECK(all.ids("agg") == latest.ids("agg"));
+    CHECK(all.ids("raw") == latest.ids("raw"));
+    CHECK_FALSE(all.ids("agg").empty());
+
+    for (const Crawl* c : {&all, &latest}) {
+        const auto before = c->ids("agg").size();
+        std::string log;
+        REQUIRE(c->once(&log) == 0);
+        INFO(log);
+        CHECK(c->ids("agg").size() == before);
+        CHECK(log.find("new=0") != std::string::npos);
+    }
+}
+
+TEST_CASE("history: restarting with an empty state but a populated sink reprocesses nothing") {
+    const auto port = shs_port();
+    Crawl c;
+    c.write(port, "");
+    REQUIRE(c.once() == 0);
+    const auto before = c.ids("agg");
+    REQUIRE_FALSE(before.empty());
+    fs::remove_all(c.state);
+    std::string log;
+    REQUIRE(c.once(&log) == 0);
+    INFO(log);
+    CHECK(c.ids("agg") == before);
+    CHECK(log.find("the sinks already hold " + std::to_string(c.ids("raw").size()) + " runs") !=
+          std::string::npos);
+}
+
+TEST_CASE("history: completion_timeout holds back runs that ended too recently") {
+    const auto port = shs_port();
+    // Choose a cut between two end times of the listed runs; as a completion timeout it must
+    // keep exactly the runs that ended before the cut.
+    std::vector<std::pair<std::int64_t, std::string>> ends;
+    const auto listed = shs_get(port, "applications?status=completed");
+    for (const auto& a : listed.as_array()) {
+        std::int64_t end = 0;
+        for (const auto& at : a.at("attempts").as_array()) {
+            end = std::max(end, at.at("endTimeEpoch").as_int64());
+        }
+        ends.emplace_back(end, std::string(a.at("id").as_string()));
+    }
+    std::sort(ends.begin(), ends.end());
+    REQUIRE(ends.size() >= 4);
+    const std::size_t k = ends.size() / 2;
+    REQUIRE(ends[k - 1].first < ends[k].first);
+    const std::int64_t cut = ends[k - 1].first + (ends[k].first - ends[k - 1].first) / 2;
+    const std::int64_t timeout_s = (now_ms() - cut) / 1000;
+    std::set<std::string> expected;
+    for (const auto& [end, id] : ends) {
+        if (end < now_ms() - timeout_s * 1000) {
+            expected.insert(id);
+        }
+    }
+    Crawl c;
+    c.write(port, "      completion_timeout: " + std::to_string(timeout_s) + "s\n");
+    std::string log;
+    const int code = c.once(&log);
+    INFO(log);
+    REQUIRE(code == 0);
+    const auto raw = c.ids("raw");
+    CHECK(std::set<std::string>(raw.begin(), raw.end()) == expected);
+    CHECK(expected.size() >= k - 1);
+    CHECK(expected.size() < ends.size());
+}
+
+TEST_CASE("history: a log added while the daemon runs is taken by the next pass") {
+    // A History Server of its own, over a folder this test writes to.
+    TempDir shs;
+    const fs::path logs = shs / "logs";
+    fs::create_directories(logs);
+    const fs::path fixtures = fs::path(SPOT_SHS_LOGS);
+    const std::vector<std::string> first = {"app-20180109111548-0000", "local-1422981759269"};
+    const std::string later = "application_1516285256255_0012";
+    for (const auto& name : first) {
+        REQUIRE(fs::exists(fixtures / name));
+        fs::copy_file(fs::canonical(fixtures / name), logs / name);
+    }
+    REQUIRE(run({"/bin/bash", SPOT_SOURCE_DIR "/tests/integration/shs.sh", "start", logs.string(),
+                 (shs / "state").string()},
+                nullptr, nullptr, std::chrono::minutes(3)) == 0);
+    struct Stop {
+        fs::path state;
+        ~Stop() { run({"/bin/bash", SPOT_SOURCE_DIR "/tests/integration/shs.sh", "stop", state.string()}); }
+    } stop{shs / "state"};
+    const auto port = shs_port(shs / "state");
+    REQUIRE(eventually([&] { return server_apps(port).size() == first.size(); },
+                       std::chrono::seconds(60)));
+
+    Crawl c;
+    c.write(port, "", "    poll_interval: 1s\n");
+    Process daemon({SPOTD, "--config", c.config.string()}, c.dir.path());
+    CHECK(eventually([&] { return c.ids("raw").size() == first.size(); }, std::chrono::seconds(60)));
+
+    fs::copy_file(fs::canonical(fixtures / later), logs / (later + ".tmp"));
+    fs::rename(logs / (later + ".tmp"), logs / later);
+    const bool taken = eventually([&] { return c.ids("raw").contains(later); }, std::chrono::seconds(90));
+    daemon.signal(SIGTERM);
+    const auto code = daemon.wait(std::chrono::seconds(30));
+    INFO(daemon.out() << daemon.err());
+    CHECK(taken);
+    CHECK(code == 0);
+    CHECK(c.ids("raw").size() == first.size() + 1);
+}
+
+namespace {
+
+struct FaultProxy {
+    TempDir dir;
+    std::unique_ptr<Process> proc;
+    unsigned short port = 0;
+    FaultProxy(unsigned short upstream, const std::string& rules) {
+        write_file(dir / "rules.json", rules);
+        proc = std::make_unique<Process>(
+            std::vector<std::string>{"/usr/bin/python3",
+                                     SPOT_SOURCE_DIR "/tests/integration/fault_proxy.py",
+                                     std::to_string(upstream), (dir / "rules.json").string(),
+                                     (dir / "port").string()},
+            dir.path());
+        REQUIRE(eventually([&] { return fs::exists(dir / "port"); }));
+        port = static_cast<unsigned short>(std::stoi(read_file(dir / "port")));
+    }
+};
+
+}  // namespace
+
+TEST_CASE("history: faults from the server end in a landed run or one err document each") {
+    const auto port = shs_port();
+    const auto apps = server_apps(port);
+    // Applications picked by id, each meeting one fault.
+    const std::string html = "app-20161115172038-0000", truncated = "app-20161116163331-0000",
+                      missing = "app-20180109111548-0000", reset_once = "local-1422981759269",
+                      stall = "local-1425081759269", throttle = "local-1422981780767",
+                      reset_always = "local-1430917381534";
+    for (const auto& id : {html, truncated, missing, reset_once, stall, throttle, reset_always}) {
+        REQUIRE(apps.contains(id));
+    }
+    FaultProxy proxy(port, R"([
+        {"path": ")" + html + R"(/environment", "fault": "html500", "times": 1},
+        {"path": ")" + truncated + R"(/stages", "fault": "truncated", "times": -1},
+        {"path": ")" + missing + R"(/allexecutors", "fault": "notfound", "times": -1},
+        {"path": ")" + reset_once + R"(/environment", "fault": "reset", "times": 1},
+        {"path": ")" + stall + R"(/stages", "fault": "stall", "times": 1},
+        {"path": ")" + throttle + R"(/allexecutors", "fault": "throttle", "times": 1},
+        {"path": ")" + reset_always + R"(/", "fault": "reset", "times": -1}
+    ])");
+    const std::string tuning =
+        "      read_timeout: 2s\n      http_attempts: 3\n      http_backoff: 50ms\n"
+        "      retry_sleep: 200ms\n      retry_attempts: 1\n";
+
+    Crawl c;
+    c.write(proxy.port, tuning);
+    std::string log;
+    const auto t0 = std::chrono::steady_clock::now();
+    REQUIRE(c.once(&log) == 0);  // skip_exceptions defaults to true: the crawl goes on
+    INFO(log);
+    const auto raw = c.ids("raw");
+    for (const auto& id : {html, reset_once, stall, throttle}) {
+        CHECK(raw.count(id) == 1);  // landed after retries
+    }
+    std::map<std::string, std::string> err_types;
+    for (const auto& d : c.docs("err")) {
+        const auto& s = d.at("_source").at("spot").as_object();
+        const std::string id(s.at("spark_app_id").as_string());
+        CHECK(s.at("error").at("stage").as_string() == "raw");
+        CHECK(s.at("history_host").as_string() == "127.0.0.1");
+        CHECK(err_types.emplace(id, std::string(s.at("error").at("type").as_string())).second);
+    }
+    CHECK(err_types == std::map<std::string, std::string>{{truncated, "JsonError"},
+                                                          {missing, "HttpError"},
+                                                          {reset_always, "ConnectionError"}});
+    CHECK(raw.size() == apps.size() - 3);
+    std::cout << "history faults: " << raw.size() << " runs landed, " << err_types.size()
+              << " err documents, in "
+              << std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0).count()
+              << " s\n";
+
+    // A second pass asks for none of them again: the failed ones are recorded.
+    REQUIRE(c.once(&log) == 0);
+    CHECK(c.docs("err").size() == 3);
+
+    // With skip_exceptions false the first failure stops spotd with a non-zero exit.
+    Crawl strict;
+    strict.write(proxy.port, tuning, "    skip_exceptions: false\n");
+    std::string strict_log;
+    CHECK(strict.once(&strict_log) != 0);
+    INFO(strict_log);
+    CHECK(strict_log.find("skip_exceptions is false") != std::string::npos);
+}
