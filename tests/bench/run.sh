@@ -55,3 +55,6 @@ print(f"eventlog: {float(f['mb_per_cpu_s']):.0f} MB/s per core, {float(f['wall_s
       f"{float(f['peak_rss_mb']):.1f} MB; History Server: {shs:.1f} s to its first /stages answer "
       f"= {shs / float(f['wall_s']):.0f}x slower")
 PY
+
+echo
+tests/bench/history_bench.sh "$build" 220 8
