@@ -409,6 +409,9 @@ void RunBuilder::add_task_end(const TaskEnd& t) {
         ex.shuffle_read += t.metrics[kRemoteRead] + t.metrics[kLocalRead];
         ex.shuffle_write += t.metrics[kWriteBytes];
     }
+    // Every task end sets the peaks, with zeros when the log has no Task Executor Metrics
+    // (Spark reads a missing field as all-zero metrics), so only a stage or an executor without
+    // any task end lacks them.
     for (auto* peak : {&ex.peak, &s.peak}) {
         for (std::size_t i = 0; i < kPeakMetricCount; ++i) {
             peak->update(i, t.peaks.known[i]);
@@ -495,6 +498,7 @@ void RunBuilder::add(const json::object& e) {
         if (const auto* id = obj_at(e, "Block Manager ID")) {
             Executor& ex = executor(str_at(*id, "Executor ID"));
             ex.max_memory = int_at(e, "Maximum Memory");
+            ex.has_memory_metrics = e.contains("Maximum Onheap Memory");
             ex.max_on_heap = int_at(e, "Maximum Onheap Memory", ex.max_memory);
             ex.max_off_heap = int_at(e, "Maximum Offheap Memory");
             ex.host_port = str_at(*id, "Host") + ":" + std::to_string(int_at(*id, "Port"));
@@ -615,10 +619,6 @@ json::object RunBuilder::attempt(std::int64_t last_updated_ms) const {
             {"maxMemory", x.max_memory},
             {"addTime", shs_time(x.add_time)},
             {"executorLogs", x.logs},
-            {"memoryMetrics", json::object{{"usedOnHeapStorageMemory", 0},
-                                           {"usedOffHeapStorageMemory", 0},
-                                           {"totalOnHeapStorageMemory", x.max_on_heap},
-                                           {"totalOffHeapStorageMemory", x.max_off_heap}}},
             {"blacklistedInStages", json::array{}},
             {"attributes", x.attributes},
             {"resources", x.resources},
@@ -630,7 +630,15 @@ json::object RunBuilder::attempt(std::int64_t last_updated_ms) const {
             o["removeTime"] = shs_time(*x.remove_time);
             o["removeReason"] = x.remove_reason;
         }
-        o["peakMemoryMetrics"] = x.peak.to_json();
+        if (x.has_memory_metrics) {
+            o["memoryMetrics"] = json::object{{"usedOnHeapStorageMemory", 0},
+                                              {"usedOffHeapStorageMemory", 0},
+                                              {"totalOnHeapStorageMemory", x.max_on_heap},
+                                              {"totalOffHeapStorageMemory", x.max_off_heap}};
+        }
+        if (x.peak.set) {
+            o["peakMemoryMetrics"] = x.peak.to_json();
+        }
         executors.push_back(std::move(o));
     }
 
@@ -683,7 +691,9 @@ json::object RunBuilder::attempt(std::int64_t last_updated_ms) const {
         }
         o["killedTasksSummary"] = std::move(killed);
         o["resourceProfileId"] = s.resource_profile;
-        o["peakExecutorMetrics"] = s.peak.to_json();
+        if (s.peak.set) {
+            o["peakExecutorMetrics"] = s.peak.to_json();
+        }
         o["isShufflePushEnabled"] = false;
         o["shuffleMergersCount"] = 0;
         stages.push_back(std::move(o));

@@ -30,8 +30,12 @@ std::string_view peak_metric_name(std::size_t index);
 struct Peaks {
     std::array<std::int64_t, kPeakMetricCount> known{};
     boost::json::object extra;  // names from a newer Spark
+    // Whether any event reported these metrics: as Spark's ExecutorMetrics.isSet(), the server
+    // lists peakMemoryMetrics / peakExecutorMetrics only then (JVMHeapMemory, index 0, >= 0).
+    bool set = false;
     void update(std::size_t index, std::int64_t value) {
         known[index] = std::max(known[index], value);
+        set = set || (index == 0 && value >= 0);
     }
     void update(std::string_view name, std::int64_t value);
     void update(const boost::json::object& metrics);
@@ -77,6 +81,7 @@ class RunBuilder {
         std::optional<std::int64_t> remove_time;
         std::string remove_reason;
         std::int64_t cores = 0, max_memory = 0, max_on_heap = 0, max_off_heap = 0;
+        bool has_memory_metrics = false;  // the block manager reported on/off-heap sizes
         std::int64_t completed = 0, failed = 0, total = 0, duration = 0, gc = 0;
         std::int64_t input = 0, shuffle_read = 0, shuffle_write = 0;
         std::int64_t resource_profile = 0;
