@@ -4,6 +4,7 @@
 # so only the first run on a machine downloads pyspark.
 #   shs.sh start LOG_DIR STATE_FILE    writes "port=<p> pid=<pid>" to STATE_FILE once it answers
 #   shs.sh stop STATE_FILE
+#   shs.sh runs OUT_DIR                runs tests/integration/spark-runs.py (real Spark jobs) into OUT_DIR
 set -euo pipefail
 cache=${SPOT_CACHE:-$HOME/.cache/spot}
 venv=$cache/pyspark-3.5.9
@@ -51,6 +52,11 @@ start)
     done
     echo "History Server did not answer within 120 s:"; tail -20 "$out"; kill "$pid"; exit 1
     ;;
+runs)
+    out=${2:?out dir}
+    install
+    JAVA_HOME=$(java_home) "$venv/bin/python" "$(dirname "$0")/spark-runs.py" "$out"
+    ;;
 stop)
     state=${2:?state file}
     [[ -f $state ]] || exit 0
@@ -59,5 +65,5 @@ stop)
     rm -f "$state"
     ;;
 *)
-    echo "usage: shs.sh start LOG_DIR STATE_FILE | stop STATE_FILE" >&2; exit 2 ;;
+    echo "usage: shs.sh start LOG_DIR STATE_FILE | stop STATE_FILE | runs OUT_DIR" >&2; exit 2 ;;
 esac
