@@ -348,3 +348,32 @@ TEST_CASE("history: faults from the server end in a landed run or one err docume
     INFO(strict_log);
     CHECK(strict_log.find("skip_exceptions is false") != std::string::npos);
 }
+
+TEST_CASE("history: name filters and min_end_date select the runs") {
+    const auto port = shs_port();
+    const std::int64_t min_end = 1609459200000;  // 2021-01-01T00:00:00.000Z
+    const std::regex include("^(spot-it|gen)-"), exclude("failing");
+    std::set<std::string> expected;
+    const auto listed = shs_get(port, "applications?status=completed");
+    for (const auto& a : listed.as_array()) {
+        std::int64_t end = 0;
+        for (const auto& at : a.at("attempts").as_array()) {
+            end = std::max(end, at.at("endTimeEpoch").as_int64());
+        }
+        const std::string name(a.at("name").as_string());
+        if (end >= min_end && std::regex_search(name, include) && !std::regex_search(name, exclude)) {
+            expected.insert(std::string(a.at("id").as_string()));
+        }
+    }
+    REQUIRE(expected.size() >= 3);
+    Crawl c;
+    c.write(port, "      include: \"^(spot-it|gen)-\"\n      exclude: failing\n"
+                  "      min_end_date: \"2021-01-01T00:00:00.000Z\"\n");
+    std::string log;
+    const int code = c.once(&log);
+    INFO(log);
+    REQUIRE(code == 0);
+    const auto raw = c.ids("raw");
+    CHECK(std::set<std::string>(raw.begin(), raw.end()) == expected);
+    CHECK(raw.size() == expected.size());
+}

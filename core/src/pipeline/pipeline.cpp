@@ -55,6 +55,10 @@ Pipeline::Pipeline(PipelineConfig config, const Services& services)
     in_flight_gauge_ = &m.gauge("spot_runs_in_flight", "Runs being processed now.", labels);
     last_pass_time_ = &m.gauge("spot_last_pass_timestamp_seconds",
                                "Unix time at which the last pass ended.", labels);
+    last_good_pass_time_ = &m.gauge("spot_last_successful_pass_timestamp_seconds",
+                                    "Unix time at which the last pass that listed its source "
+                                    "without error ended.",
+                                    labels);
     last_pass_seconds_ = &m.gauge("spot_last_pass_duration_seconds",
                                   "How long the last pass took.", labels);
 }
@@ -179,6 +183,9 @@ asio::awaitable<Result<void>> Pipeline::run_pass() {
                              std::chrono::system_clock::now().time_since_epoch())
                              .count());
     last_pass_seconds_->set(seconds);
+    if (listed && !fatal_) {
+        last_good_pass_time_->set(last_pass_time_->value());
+    }
     phase_ = "idle";
     log_->debug("pass finished seconds={:.3f} processed_total={} failed_total={}", seconds,
                 runs_processed_->value(), runs_failed_->value());
@@ -221,6 +228,7 @@ asio::awaitable<Result<void>> Pipeline::fail(Error error, std::string app_id,
     std::vector<Document> docs{make_error_document(error, app_id, history_host, stage)};
     err_documents_->inc();
     co_await write_to_sinks(std::move(docs));
+    save_state();  // the source may have recorded the failed run as done
     if (!config_.skip_exceptions) {
         fatal(error);  // recorded once, here: the pass ending with it adds no second err document
         co_return error;

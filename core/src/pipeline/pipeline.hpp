@@ -92,6 +92,7 @@ class Pipeline final : public RunQueue, public std::enable_shared_from_this<Pipe
     Gauge* in_flight_gauge_ = nullptr;
     Gauge* last_pass_time_ = nullptr;
     Gauge* last_pass_seconds_ = nullptr;
+    Gauge* last_good_pass_time_ = nullptr;
 };
 
 }  // namespace spot::core

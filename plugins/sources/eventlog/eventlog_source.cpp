@@ -88,11 +88,11 @@ asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
         ++fresh;
         auto a = co_await asio::co_spawn(workers_, parse(this, e), asio::use_awaitable);
         if (!a) {
+            done_[e.name] = Seen{e.size, e.mtime_ms, ""};  // recorded; read again when it changes
             auto recorded = co_await queue.fail(a.error(), "", options_.history_host, "parse");
             if (!recorded) {
                 co_return recorded.error();
             }
-            done_[e.name] = Seen{e.size, e.mtime_ms, ""};  // recorded; read again when it changes
             continue;
         }
         by_app[a->app_id].push_back(std::move(*a));

@@ -234,10 +234,11 @@ asio::awaitable<void> HistorySource::fetch_and_submit(RunQueue& queue, Listed li
     } else {
         ++failed_in_pass_;
         fetch_failed_total_->inc();
+        // Recorded as an err document: not asked again until it ends anew (a new attempt).
+        // Marked first, so the state the pipeline saves with the err document includes it.
+        state_.commit(listed.id, listed.end_ms);
         auto recorded =
             co_await queue.fail(details.error(), listed.id, options_.history_host, "raw");
-        // Recorded as an err document: not asked again until it ends anew (a new attempt).
-        state_.commit(listed.id, listed.end_ms);
         if (!recorded && !fatal_) {
             fatal_ = recorded.error();
         }
