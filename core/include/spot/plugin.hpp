@@ -17,6 +17,7 @@
 #include <boost/config.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <spdlog/logger.h>
@@ -134,6 +135,7 @@ struct PluginContext {
     asio::any_io_executor workers;          // thread pool for blocking or CPU-heavy work
     MetricsRegistry* metrics = nullptr;
     http::Client* http = nullptr;           // shared HTTP client (pools, limits, metrics)
+    std::filesystem::path state_dir{};      // the daemon's state_dir (spools, caches)
 };
 
 }  // namespace spot

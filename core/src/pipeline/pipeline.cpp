@@ -69,7 +69,9 @@ Result<std::shared_ptr<Pipeline>> Pipeline::create(const PipelineConfig& config,
     auto make = [&](const InstanceConfig& inst) -> Result<std::unique_ptr<Plugin>> {
         const std::string context = config.name + "." + inst.id;
         PluginContext ctx{config.name, inst.id, logging::get(context), p->strand_,
-                          services.workers, services.metrics, services.http};
+                          services.workers, services.metrics, services.http,
+                          services.state != nullptr ? services.state->dir()
+                                                    : std::filesystem::path()};
         if (!inst.log_level.empty()) {
             ctx.log->set_level(spdlog::level::from_str(inst.log_level));
         }

@@ -81,7 +81,11 @@ asio::awaitable<Result<void>> HistorySource::learn_from_sinks(RunQueue& queue, s
                                                               std::int64_t to_ms) {
     auto known = co_await queue.known_runs(from_ms, to_ms);
     if (!known) {
-        co_return known.error();
+        // Not fatal: documents have ids, so processing a stored run again rewrites it.
+        log_->warn("state is empty and the sinks cannot tell which runs they hold ({}); "
+                   "processing the whole window",
+                   known.error().describe());
+        co_return Result<void>{};
     }
     if (!known->has_value()) {
         log_->info("state is empty and no sink can tell which runs it holds: processing the "

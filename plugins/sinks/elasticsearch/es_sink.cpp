@@ -1,0 +1,538 @@
+#include "es_sink.hpp"
+
+#include <spot/time.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace spot::sinks::elasticsearch {
+
+namespace {
+
+asio::awaitable<void> sleep_for(const asio::any_io_executor& ex, std::chrono::milliseconds d) {
+    asio::steady_timer t(ex, d);
+    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+std::chrono::milliseconds backoff(int attempt) {
+    return std::chrono::milliseconds(std::min<std::int64_t>(30'000, 250LL << std::min(attempt, 7)));
+}
+
+std::string join_lines(const std::vector<BulkItem>& items) {
+    std::string body;
+    for (const auto& i : items) {
+        body += i.lines;
+    }
+    return body;
+}
+
+// Strings as text with a keyword subfield (what the reference dashboards query), floating
+// numbers as double (dynamic mapping would pick 32-bit float), dates detected.
+json::object index_template(const std::string& index, std::int64_t fields_limit,
+                            const std::string& replicas) {
+    json::object settings{{"index.mapping.total_fields.limit", fields_limit}};
+    if (!replicas.empty()) {
+        settings["index.number_of_replicas"] = std::stoi(replicas);
+    }
+    json::object keyword{{"type", "keyword"}, {"ignore_above", 1024}};
+    json::object text{{"type", "text"}, {"fields", json::object{{"keyword", std::move(keyword)}}}};
+    json::object strings{{"match_mapping_type", "string"}, {"mapping", std::move(text)}};
+    json::object doubles{{"match_mapping_type", "double"},
+                         {"mapping", json::object{{"type", "double"}}}};
+    json::array dynamic;
+    dynamic.push_back(json::object{{"doubles", std::move(doubles)}});
+    dynamic.push_back(json::object{{"strings", std::move(strings)}});
+    json::object mappings{{"date_detection", true}, {"dynamic_templates", std::move(dynamic)}};
+    json::object tmpl{{"settings", std::move(settings)}, {"mappings", std::move(mappings)}};
+    return json::object{{"index_patterns", json::array{json::value(index)}},
+                        {"priority", 200},
+                        {"template", std::move(tmpl)}};
+}
+
+}  // namespace
+
+EsSink::EsSink(const PluginContext& ctx, EsOptions options)
+    : options_(std::move(options)),
+      instance_id_(ctx.instance_id),
+      log_(ctx.log),
+      io_(ctx.io),
+      spool_(options_.spool_dir.empty()
+                 ? ctx.state_dir / "spool" / (ctx.pipeline + "." + ctx.instance_id)
+                 : options_.spool_dir,
+             options_.spool_max_bytes),
+      changed_(ctx.io, asio::steady_timer::time_point::max()),
+      metrics_(ctx.metrics),
+      labels_{{"pipeline", ctx.pipeline}, {"sink", ctx.instance_id}} {
+    if (ctx.http == nullptr) {
+        throw Exception(make_error(ErrorCode::Internal, "no HTTP client in the plugin context"));
+    }
+    auto endpoint = ctx.http->endpoint(options_.url, options_.client, ctx.log);
+    if (!endpoint) {
+        throw Exception(endpoint.error());
+    }
+    endpoint_ = std::move(*endpoint);
+    auto cut = spool_.open();
+    if (!cut) {
+        throw Exception(cut.error());
+    }
+    if (*cut > 0) {
+        log_->warn("cut a torn record left by a crash at the end of the spool bytes={}", *cut);
+    }
+    stored_ = &metrics_->counter("spot_es_documents_total", "Documents the cluster accepted.",
+                                 labels_);
+    rejected_ = &metrics_->counter(
+        "spot_es_rejected_total", "Documents the cluster refused for good (an err document each).",
+        labels_);
+    spooled_ = &metrics_->counter("spot_es_spooled_documents_total",
+                                  "Documents written to the spool while the cluster was away.",
+                                  labels_);
+    spool_bytes_ = &metrics_->gauge("spot_es_spool_bytes", "Bytes waiting in the spool.", labels_);
+    spool_bytes_->set(static_cast<double>(spool_.pending_bytes()));
+    if (!spool_.empty()) {
+        log_->info("spool holds {} batches ({} bytes) from an earlier run; replaying",
+                   spool_.records(), spool_.pending_bytes());
+        draining_ = true;
+        asio::co_spawn(io_, drain_spool(), asio::detached);
+    }
+}
+
+asio::awaitable<Result<http::Response>> EsSink::call(std::string method, std::string target,
+                                                     std::string body, std::string label,
+                                                     std::string content_type) {
+    http::Request req;
+    req.method = std::move(method);
+    req.target = std::move(target);
+    req.body = std::move(body);
+    req.label = std::move(label);
+    if (!req.body.empty()) {
+        req.content_type = std::move(content_type);
+    }
+    if (!options_.api_key.empty()) {
+        req.headers.emplace_back("Authorization", "ApiKey " + options_.api_key);
+    }
+    co_return co_await endpoint_->send(std::move(req));
+}
+
+asio::awaitable<Result<void>> EsSink::ensure_ready() {
+    if (ready_) {
+        co_return Result<void>{};
+    }
+    // GET / names product and version; Elasticsearch's integ-test builds answer it with 405,
+    // then the X-elastic-product header and the nodes API tell.
+    auto root = co_await call("GET", "/", "", "root");
+    if (!root) {
+        co_return root.error();
+    }
+    std::string version;
+    boost::system::error_code ec;
+    if (root->status == 200) {
+        auto v = json::parse(root->body, ec);
+        if (!ec && v.is_object() && v.as_object().contains("version")) {
+            const auto& ver = v.at("version").as_object();
+            const auto* dist = ver.if_contains("distribution");
+            product_ = dist != nullptr && dist->is_string() ? std::string(dist->as_string())
+                                                           : std::string("elasticsearch");
+            version = std::string(ver.at("number").as_string());
+        }
+    }
+    if (version.empty()) {
+        product_ = root->header("x-elastic-product").empty() ? "unknown" : "elasticsearch";
+        auto nodes = co_await call("GET", "/_nodes/_local?filter_path=nodes.*.version", "", "nodes");
+        if (!nodes || nodes->status != 200) {
+            co_return nodes ? make_error(ErrorCode::Http,
+                                         "cannot tell the cluster's version: HTTP " +
+                                             std::to_string(nodes->status),
+                                         endpoint_->describe("/_nodes/_local"))
+                            : nodes.error();
+        }
+        auto v = json::parse(nodes->body, ec);
+        if (!ec && v.is_object()) {
+            for (const auto& [id, n] : v.at("nodes").as_object()) {
+                version = std::string(n.at("version").as_string());
+            }
+        }
+    }
+    log_->info("connected to {} {} at {}", product_, version, endpoint_->url().origin());
+    std::set<std::string> indices;
+    for (const auto& [stream, index] : options_.indices) {
+        indices.insert(index);
+    }
+    for (const auto& index : indices) {
+        if (auto installed = co_await install_template(index); !installed) {
+            co_return installed.error();
+        }
+    }
+    ready_ = true;
+    co_return Result<void>{};
+}
+
+asio::awaitable<Result<void>> EsSink::install_template(const std::string& index) {
+    auto limit = options_.total_fields_limit;
+    if (auto it = field_limits_.find(index); it != field_limits_.end()) {
+        limit = std::max(limit, it->second);
+    }
+    auto r = co_await call("PUT", "/_index_template/spot-" + index,
+                           json::serialize(index_template(index, limit, options_.replicas)),
+                           "index_template");
+    if (!r) {
+        co_return r.error();
+    }
+    if (r->status != 200) {
+        Error e = make_error(ErrorCode::Http,
+                             "index template refused: HTTP " + std::to_string(r->status) + ": " +
+                                 http::body_excerpt(r->body, 300),
+                             endpoint_->describe("/_index_template/spot-" + index));
+        e.http_status = r->status;
+        co_return e;
+    }
+    co_return Result<void>{};
+}
+
+asio::awaitable<Result<void>> EsSink::write(std::vector<Document> docs) {
+    std::vector<BulkItem> items;
+    for (const auto& d : docs) {
+        auto it = options_.indices.find(d.stream);
+        if (it != options_.indices.end()) {
+            items.push_back(make_item(d, it->second));
+        }
+    }
+    if (items.empty()) {
+        co_return Result<void>{};
+    }
+    // Backpressure: while the spool is full, nothing more is taken (never dropped).
+    while (spool_.full()) {
+        co_await changed_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    if (!open_) {
+        open_ = std::make_shared<Batch>(io_);
+    }
+    auto batch = open_;
+    for (auto& i : items) {
+        batch->bytes += i.lines.size();
+        batch->items.push_back(std::move(i));
+    }
+    if (batch->items.size() >= options_.batch_documents || batch->bytes >= options_.batch_bytes) {
+        open_.reset();
+        asio::co_spawn(io_, send(batch), asio::detached);
+    } else if (!lingering_) {
+        lingering_ = true;
+        asio::co_spawn(io_, linger_then_send(), asio::detached);
+    }
+    while (!batch->done) {
+        co_await batch->wake.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    co_return batch->result;
+}
+
+asio::awaitable<void> EsSink::linger_then_send() {
+    co_await sleep_for(io_, options_.linger);
+    lingering_ = false;
+    if (open_) {
+        auto batch = std::move(open_);
+        co_await send(batch);
+    }
+}
+
+asio::awaitable<void> EsSink::send(std::shared_ptr<Batch> batch) {
+    ++in_flight_;
+    std::vector<BulkItem> left;
+    // While the spool holds older batches, new ones queue behind them, in order.
+    if (draining_ || !spool_.empty()) {
+        left = std::move(batch->items);
+    } else if (auto ready = co_await ensure_ready(); !ready) {
+        log_->warn("cluster not ready, spooling error={}", ready.error().describe());
+        left = std::move(batch->items);
+    } else {
+        left = co_await deliver(std::move(batch->items));
+    }
+    batch->result = left.empty() ? Result<void>{} : spool(left);
+    batch->done = true;
+    batch->wake.cancel();
+    --in_flight_;
+    changed_.cancel();
+}
+
+asio::awaitable<std::vector<BulkItem>> EsSink::deliver(std::vector<BulkItem> items) {
+    for (int attempt = 1; !items.empty(); ++attempt) {
+        auto r = co_await call("POST", "/_bulk", join_lines(items), "bulk", "application/x-ndjson");
+        if (!r || r->status == 429 || r->status >= 500) {
+            // The HTTP client already retried: the cluster is away. The caller spools.
+            log_->warn("bulk not taken ({} documents): {}", items.size(),
+                       r ? "HTTP " + std::to_string(r->status) : r.error().describe());
+            co_return items;
+        }
+        std::vector<std::pair<BulkItem, ItemResult>> rejected;
+        if (r->status != 200) {
+            // The whole request was refused (e.g. 413): every item is rejected with that reason.
+            for (auto& i : items) {
+                rejected.emplace_back(std::move(i), ItemResult{r->status, "bulk_refused",
+                                                               http::body_excerpt(r->body, 300)});
+            }
+            co_await reject(rejected);
+            co_return std::vector<BulkItem>{};
+        }
+        auto results = parse_bulk_response(r->body, items.size());
+        if (!results) {
+            log_->warn("bulk answer unreadable ({}); retrying the batch", results.error().message);
+            if (attempt >= options_.item_attempts) {
+                co_return items;
+            }
+            co_await sleep_for(io_, backoff(attempt));
+            continue;
+        }
+        std::vector<BulkItem> retry;
+        std::size_t ok = 0;
+        for (std::size_t k = 0; k < items.size(); ++k) {
+            const auto& res = (*results)[k];
+            const bool created_before = res.status == 409 && items[k].lines.starts_with("{\"create\"");
+            if ((res.status >= 200 && res.status < 300) || created_before) {
+                ++ok;
+            } else if (transient_item(res.status)) {
+                retry.push_back(std::move(items[k]));
+            } else if (auto limit = total_fields_limit_in(res.reason)) {
+                const auto wanted = std::max<std::int64_t>(
+                    *limit + options_.total_fields_increment,
+                    static_cast<std::int64_t>(items[k].fields) + options_.total_fields_increment);
+                co_await raise_field_limit(items[k].index, wanted);
+                retry.push_back(std::move(items[k]));
+            } else {
+                rejected.emplace_back(std::move(items[k]), res);
+            }
+        }
+        stored_->inc(ok);
+        if (!rejected.empty()) {
+            co_await reject(rejected);
+        }
+        if (retry.empty()) {
+            co_return std::vector<BulkItem>{};
+        }
+        if (attempt >= options_.item_attempts) {
+            log_->warn("{} documents still refused after {} attempts; spooling", retry.size(), attempt);
+            co_return retry;
+        }
+        co_await sleep_for(io_, backoff(attempt));
+        items = std::move(retry);
+    }
+    co_return std::vector<BulkItem>{};
+}
+
+asio::awaitable<void> EsSink::raise_field_limit(const std::string& index, std::int64_t limit) {
+    auto& known = field_limits_[index];
+    if (known >= limit) {
+        co_return;  // another item raised it already
+    }
+    // Built outside the co_await: GCC 12 mishandles initializer lists inside one.
+    json::object settings;
+    settings["index.mapping.total_fields.limit"] = limit;
+    auto r = co_await call("PUT", "/" + index + "/_settings", json::serialize(settings), "settings");
+    if (r && r->status == 200) {
+        known = limit;
+        log_->warn("raised index.mapping.total_fields.limit of '{}' to {}", index, limit);
+        // New indices of this name start from the raised limit too.
+        co_await install_template(index);
+    } else {
+        log_->error("cannot raise the field limit of '{}': {}", index,
+                    r ? "HTTP " + std::to_string(r->status) + " " + http::body_excerpt(r->body)
+                      : r.error().describe());
+    }
+}
+
+asio::awaitable<void> EsSink::reject(const std::vector<std::pair<BulkItem, ItemResult>>& rejected) {
+    rejected_->inc(rejected.size());
+    auto err_index = options_.indices.find("err");
+    std::vector<BulkItem> errs;
+    for (const auto& [item, res] : rejected) {
+        const std::string message = "index '" + item.index + "' refused document '" + item.id +
+                                    "': " + res.type + ": " + res.reason;
+        log_->error("document refused app='{}' {}", item.app_id, message);
+        if (err_index == options_.indices.end() || item.index == err_index->second) {
+            continue;  // an err document about an err document would loop
+        }
+        json::object err{{"type", "BulkItemError"}, {"message", message},
+                         {"stage", "sink:" + instance_id_}};
+        json::object spot{{"time_processed", iso_utc_now()},
+                          {"spark_app_id", item.app_id.empty() ? "n/a" : item.app_id},
+                          {"history_host", item.history_host.empty() ? "n/a" : item.history_host},
+                          {"error", std::move(err)},
+                          {"document_id", item.id},
+                          {"index", item.index}};
+        errs.push_back(make_item(Document{"err", "", json::object{{"spot", std::move(spot)}}},
+                                 err_index->second));
+    }
+    if (!errs.empty()) {
+        auto left = co_await deliver(std::move(errs));
+        if (!left.empty()) {
+            if (auto s = spool(left); !s) {
+                log_->error("err documents about refused documents are lost: {}", s.error().describe());
+            }
+        }
+    }
+}
+
+Result<void> EsSink::spool(const std::vector<BulkItem>& items) {
+    auto pushed = spool_.push(join_lines(items));
+    if (!pushed) {
+        log_->error("cannot spool {} documents: {}", items.size(), pushed.error().describe());
+        return pushed.error();  // the run is not acknowledged: taken again next pass
+    }
+    spooled_->inc(items.size());
+    spool_bytes_->set(static_cast<double>(spool_.pending_bytes()));
+    if (!draining_) {
+        draining_ = true;
+        asio::co_spawn(io_, drain_spool(), asio::detached);
+    }
+    return {};
+}
+
+asio::awaitable<void> EsSink::drain_spool() {
+    int failures = 0;
+    std::size_t replayed = 0;
+    while (!spool_.empty()) {
+        auto ready = co_await ensure_ready();
+        auto record = ready ? spool_.front() : Result<std::optional<std::string>>(ready.error());
+        std::vector<BulkItem> left;
+        if (record && record->has_value()) {
+            left = co_await deliver(items_from_ndjson(**record));
+        }
+        if (record && left.empty()) {
+            if (auto popped = spool_.pop(); !popped) {
+                log_->error("spool: {}", popped.error().describe());
+            }
+            ++replayed;
+            failures = 0;
+            drain_failures_ = 0;
+            spool_bytes_->set(static_cast<double>(spool_.pending_bytes()));
+            changed_.cancel();
+            continue;
+        }
+        ++failures;
+        drain_failures_ = failures;
+        changed_.cancel();
+        if (failures == 1 || failures % 10 == 0) {
+            log_->warn("cluster still away; {} batches ({} bytes) wait in the spool",
+                       spool_.records(), spool_.pending_bytes());
+        }
+        co_await sleep_for(io_, backoff(failures));
+    }
+    if (replayed > 0) {
+        log_->info("spool replayed batches={}; the cluster has everything again", replayed);
+    }
+    draining_ = false;
+    drain_failures_ = 0;
+    changed_.cancel();
+}
+
+asio::awaitable<Result<void>> EsSink::flush() {
+    if (open_) {
+        auto batch = std::move(open_);
+        co_await send(batch);
+    }
+    while (in_flight_ > 0) {
+        co_await changed_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    // A replay that makes progress is waited for (so `--once` ends with the spool empty when
+    // the cluster is back); one that fails leaves the spool to the next pass or start.
+    while (draining_ && drain_failures_ == 0) {
+        co_await changed_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    if (ready_ && spool_.empty()) {
+        co_await log_index_stats();
+    }
+    co_return Result<void>{};
+}
+
+asio::awaitable<void> EsSink::log_index_stats() {
+    std::string list;
+    std::set<std::string> indices;
+    for (const auto& [stream, index] : options_.indices) {
+        if (indices.insert(index).second) {
+            list += (list.empty() ? "" : ",") + index;
+        }
+    }
+    // Refreshed first, so the counts include this pass's documents.
+    co_await call("POST", "/" + list + "/_refresh?ignore_unavailable=true", "", "refresh");
+    auto r = co_await call("GET", "/" + list + "/_stats/docs,store?ignore_unavailable=true", "",
+                           "stats");
+    boost::system::error_code ec;
+    auto v = r && r->status == 200 ? json::parse(r->body, ec) : json::value();
+    const auto* all = v.is_object() ? v.as_object().if_contains("indices") : nullptr;
+    if (all == nullptr || !all->is_object()) {
+        co_return;
+    }
+    for (const auto& [index, stats] : all->as_object()) {
+        const auto& p = stats.at("primaries").as_object();
+        const auto docs = p.at("docs").at("count").to_number<std::int64_t>();
+        const auto bytes = p.at("store").at("size_in_bytes").to_number<std::int64_t>();
+        log_->info("index '{}' documents={} size_bytes={}", std::string(index), docs, bytes);
+        Labels l = labels_;
+        l.emplace_back("index", std::string(index));
+        metrics_->gauge("spot_es_index_documents", "Documents in the index (primaries).", l)
+            .set(static_cast<double>(docs));
+        metrics_->gauge("spot_es_index_bytes", "Index size on disk (primaries).", l)
+            .set(static_cast<double>(bytes));
+    }
+}
+
+asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> EsSink::known_runs(
+    std::int64_t from_ms, std::int64_t to_ms) {
+    auto agg = options_.indices.find("agg");
+    if (agg == options_.indices.end()) {
+        co_return std::optional<std::vector<KnownRun>>{};
+    }
+    if (auto ready = co_await ensure_ready(); !ready) {
+        co_return ready.error();
+    }
+    std::vector<KnownRun> out;
+    json::value after;
+    for (;;) {
+        json::object query{
+            {"size", 5000},
+            {"_source", json::array{"id", "attempt.endTimeEpoch"}},
+            {"query", json::object{{"range", json::object{{"attempt.endTimeEpoch",
+                                                            json::object{{"gte", from_ms},
+                                                                         {"lt", to_ms}}}}}}},
+            // unmapped_type: an index created before any agg document has no such fields yet.
+            {"sort", json::array{json::object{{"attempt.endTimeEpoch",
+                                               json::object{{"order", "asc"}, {"unmapped_type", "long"}}}},
+                                 json::object{{"id.keyword",
+                                               json::object{{"order", "asc"},
+                                                            {"unmapped_type", "keyword"}}}}}}};
+        if (!after.is_null()) {
+            query["search_after"] = after;  // pages past the 10,000 hits of from/size
+        }
+        auto r = co_await call("POST", "/" + agg->second + "/_search", json::serialize(query),
+                               "search");
+        if (!r) {
+            co_return r.error();
+        }
+        if (r->status == 404) {
+            break;  // no index yet: nothing stored
+        }
+        boost::system::error_code ec;
+        auto v = r->status == 200 ? json::parse(r->body, ec) : json::value();
+        if (r->status != 200 || ec || !v.is_object()) {
+            co_return make_error(ErrorCode::Http,
+                                 "search refused: HTTP " + std::to_string(r->status) + ": " +
+                                     http::body_excerpt(r->body),
+                                 endpoint_->describe("/" + agg->second + "/_search"));
+        }
+        const auto& hits = v.at("hits").at("hits").as_array();
+        for (const auto& h : hits) {
+            const auto& src = h.at("_source").as_object();
+            out.push_back(KnownRun{std::string(src.at("id").as_string()),
+                                   src.at("attempt").at("endTimeEpoch").to_number<std::int64_t>()});
+        }
+        if (hits.size() < 5000) {
+            break;
+        }
+        after = hits.back().at("sort");
+    }
+    log_->info("known runs read from index '{}' runs={}", agg->second, out.size());
+    co_return std::optional<std::vector<KnownRun>>(std::move(out));
+}
+
+}  // namespace spot::sinks::elasticsearch

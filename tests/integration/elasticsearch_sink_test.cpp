@@ -1,0 +1,239 @@
+// The elasticsearch sink against real OpenSearch 2.19 and Elasticsearch 8.17 nodes (CTest
+// fixtures "opensearch" and "elasticsearch", tests/integration/search.sh), fed by spotd crawling
+// the real History Server of the "shs" fixture.
+#include "integration/shs_support.hpp"
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <iostream>
+#include <map>
+#include <set>
+
+using namespace spot::test;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+const char* const kProducts[] = {"opensearch", "elasticsearch"};
+
+unsigned short node_port(const fs::path& work) {
+    return shs_port(work / "state");  // same "port=<p>" line
+}
+
+// One request to the node; the body is JSON or empty.
+HttpAnswer node(unsigned short port, const std::string& method, const std::string& target,
+                const std::string& body = "") {
+    std::string out;
+    std::vector<std::string> argv{"/usr/bin/curl", "-s", "-X", method, "-H",
+                                  "Content-Type: application/json", "-w", "\n%{http_code}",
+                                  "http://127.0.0.1:" + std::to_string(port) + target};
+    if (!body.empty()) {
+        argv.insert(argv.end() - 1, {"--data-binary", body});
+    }
+    REQUIRE(run(argv, &out) == 0);
+    const auto nl = out.rfind('\n');
+    return HttpAnswer{std::stoi(out.substr(nl + 1)), "application/json", out.substr(0, nl)};
+}
+
+std::int64_t count(unsigned short port, const std::string& index) {
+    node(port, "POST", "/" + index + "/_refresh");
+    auto a = node(port, "GET", "/" + index + "/_count");
+    if (a.status == 404) {
+        return 0;
+    }
+    REQUIRE(a.status == 200);
+    return json::parse(a.body).at("count").as_int64();
+}
+
+std::map<std::string, json::object> all_docs(unsigned short port, const std::string& index) {
+    node(port, "POST", "/" + index + "/_refresh");
+    auto a = node(port, "POST", "/" + index + "/_search", R"({"size": 10000, "query": {"match_all": {}}})");
+    REQUIRE(a.status == 200);
+    std::map<std::string, json::object> out;
+    const auto answer = json::parse(a.body);  // named: a range-for over a temporary's member dangles
+    for (const auto& h : answer.at("hits").at("hits").as_array()) {
+        out[std::string(h.at("_id").as_string())] = h.at("_source").as_object();
+    }
+    return out;
+}
+
+struct Spotd {
+    TempDir dir;
+    fs::path config = dir / "spot.yaml";
+    void write(unsigned short es_port, const std::string& prefix, const std::string& sink_extra = "",
+               bool file_sink = false) const {
+        std::string yaml = "state_dir: " + (dir / "state").string() +
+                           "\nadmin_listen: \"\"\npipelines:\n  p:\n    source:\n"
+                           "      plugin: history\n      url: http://127.0.0.1:" +
+                           std::to_string(shs_port()) +
+                           "\n      lookback: 36500d\n      time_step: 36500d\n"
+                           "      completion_timeout: 0s\n"
+                           "    aggregators:\n      - plugin: spot-aggregate\n        raw: true\n"
+                           "    sinks:\n      - plugin: elasticsearch\n        url: http://127.0.0.1:" +
+                           std::to_string(es_port) + "\n        agg_index: " + prefix +
+                           "_agg\n        raw_index: " + prefix + "_raw\n        err_index: " + prefix +
+                           "_err\n        linger: 50ms\n" + sink_extra;
+        if (file_sink) {
+            yaml += "      - plugin: file\n        dir: " + (dir / "out").string() + "\n";
+        }
+        write_file(config, yaml);
+    }
+    int once(std::string* log = nullptr) const {
+        std::string o, e;
+        const int code = run({SPOTD, "--once", "--config", config.string()}, &o, &e,
+                             std::chrono::minutes(5));
+        if (log) {
+            *log = o + e;
+        }
+        return code;
+    }
+};
+
+std::size_t server_attempts() {
+    std::size_t n = 0;
+    const auto apps = shs_get(shs_port(), "applications?status=completed");
+    for (const auto& a : apps.as_array()) {
+        n += a.at("attempts").as_array().size();
+    }
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("elasticsearch: documents read back equal what was written, and passes are idempotent") {
+    const std::size_t attempts = server_attempts();
+    for (const char* product : kProducts) {
+        INFO(product);
+        const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / product);
+        Spotd s;
+        s.write(port, "t1", "", true);
+        std::string log;
+        const int code = s.once(&log);
+        INFO(log);
+        REQUIRE(code == 0);
+        CHECK(log.find(std::string("connected to ") + product) != std::string::npos);
+        // What the file sink wrote is what the node holds, document for document.
+        for (const std::string stream : {"agg", "raw"}) {
+            const auto stored = all_docs(port, "t1_" + stream);
+            std::size_t lines = 0;
+            for (const auto& line : read_lines(s.dir / "out" / (stream + ".jsonl"))) {
+                if (line.empty()) {
+                    continue;
+                }
+                ++lines;
+                const auto v = json::parse(line);
+                const std::string id(v.at("_id").as_string());
+                INFO(stream << " " << id);
+                REQUIRE(stored.contains(id));
+                CHECK(stored.at(id) == v.at("_source").as_object());
+            }
+            CHECK(stored.size() == lines);
+        }
+        CHECK(count(port, "t1_agg") == static_cast<std::int64_t>(attempts));
+        CHECK(count(port, "t1_err") == 0);  // every fixture run can be stored
+
+        // A second pass, and a pass from an empty state, store nothing more.
+        REQUIRE(s.once() == 0);
+        fs::remove_all(s.dir / "state");
+        std::string again;
+        REQUIRE(s.once(&again) == 0);
+        CHECK(again.find("the sinks already hold") != std::string::npos);
+        CHECK(count(port, "t1_agg") == static_cast<std::int64_t>(attempts));
+        CHECK(count(port, "t1_raw") == static_cast<std::int64_t>(all_docs(port, "t1_raw").size()));
+        CHECK(count(port, "t1_err") == 0);
+        std::cout << product << ": " << attempts << " agg documents read back equal\n";
+    }
+}
+
+TEST_CASE("elasticsearch: an index with a tiny field limit is raised and nothing is lost") {
+    const std::size_t attempts = server_attempts();
+    for (const char* product : kProducts) {
+        INFO(product);
+        const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / product);
+        REQUIRE(node(port, "PUT", "/t2_agg",
+                     R"({"settings": {"index.mapping.total_fields.limit": 100}})")
+                    .status == 200);
+        Spotd s;
+        s.write(port, "t2");
+        std::string log;
+        const int code = s.once(&log);
+        INFO(log);
+        REQUIRE(code == 0);
+        CHECK(log.find("raised index.mapping.total_fields.limit of 't2_agg'") != std::string::npos);
+        CHECK(count(port, "t2_agg") == static_cast<std::int64_t>(attempts));
+        CHECK(count(port, "t2_err") == 0);
+    }
+}
+
+TEST_CASE("elasticsearch: a mapping conflict becomes an err document naming the run") {
+    const std::size_t attempts = server_attempts();
+    for (const char* product : kProducts) {
+        INFO(product);
+        const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / product);
+        // `name` is a string in every agg document: a long mapping refuses them all.
+        REQUIRE(node(port, "PUT", "/t3_agg",
+                     R"({"mappings": {"properties": {"name": {"type": "long"}}}})")
+                    .status == 200);
+        Spotd s;
+        s.write(port, "t3");
+        std::string log;
+        const int code = s.once(&log);
+        INFO(log);
+        REQUIRE(code == 0);
+        CHECK(count(port, "t3_agg") == 0);
+        const auto errs = all_docs(port, "t3_err");
+        CHECK(errs.size() == attempts);
+        std::set<std::string> apps;
+        for (const auto& [id, e] : errs) {
+            const auto& spot = e.at("spot").as_object();
+            CHECK(spot.at("error").at("stage").as_string() == "sink:elasticsearch");
+            CHECK(spot.at("error").at("type").as_string() == "BulkItemError");
+            CHECK(spot.at("index").as_string() == "t3_agg");
+            CHECK(std::string(spot.at("error").at("message").as_string()).find("name") != std::string::npos);
+            apps.insert(std::string(spot.at("spark_app_id").as_string()));
+        }
+        CHECK(apps.size() >= 20);  // each err document names its run
+        CHECK_FALSE(apps.contains("n/a"));
+        // A second pass does not duplicate them: their ids come from their content.
+        REQUIRE(s.once() == 0);
+        CHECK(count(port, "t3_err") == static_cast<std::int64_t>(attempts));
+    }
+}
+
+TEST_CASE("elasticsearch: a node that is down gets everything from the spool once it is back") {
+    const std::size_t attempts = server_attempts();
+    for (const char* product : kProducts) {
+        INFO(product);
+        TempDir work;
+        const std::string script = SPOT_SOURCE_DIR "/tests/integration/search.sh";
+        REQUIRE(run({"/bin/bash", script, "start", product, (work / "node").string()}, nullptr,
+                    nullptr, std::chrono::minutes(4)) == 0);
+        struct Stop {
+            std::string script, dir;
+            ~Stop() { run({"/bin/bash", script, "stop", dir}); }
+        } stop{script, (work / "node").string()};
+        const auto port = node_port(work / "node");
+        REQUIRE(run({"/bin/bash", script, "stop", (work / "node").string()}) == 0);
+
+        Spotd s;
+        s.write(port, "t4", "        http_attempts: 2\n        http_backoff: 10ms\n");
+        std::string log;
+        const int code = s.once(&log);
+        INFO(log);
+        REQUIRE(code == 0);  // durably in the spool: acknowledged
+        const auto spool = s.dir / "state" / "spool" / "p.elasticsearch" / "spool.dat";
+        REQUIRE(fs::exists(spool));
+        CHECK(fs::file_size(spool) > 0);
+
+        REQUIRE(run({"/bin/bash", script, "start", product, (work / "node").string()}, nullptr,
+                    nullptr, std::chrono::minutes(4)) == 0);
+        std::string replay;
+        REQUIRE(s.once(&replay) == 0);
+        INFO(replay);
+        CHECK(replay.find("spool replayed") != std::string::npos);
+        CHECK(fs::file_size(spool) == 0);
+        CHECK(count(port, "t4_agg") == static_cast<std::int64_t>(attempts));
+        CHECK(count(port, "t4_err") == 0);
+    }
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Starts or stops a real OpenSearch or Elasticsearch node for the integration tests, from the
+# integ-test-zip artifacts on Maven Central (fetched once with Maven into ~/.m2), as a single
+# node on free loopback ports, heap 512 MiB, disk thresholds off, run as an unprivileged user
+# (both refuse root).
+#   search.sh start opensearch|elasticsearch WORK_DIR   writes "port=<p> pid=<pid>" to WORK_DIR/state
+#   search.sh stop WORK_DIR          (the node's data stays in WORK_DIR: start again to resume)
+#   search.sh fetch                  fetches the pinned artifacts only
+set -euo pipefail
+OPENSEARCH=2.19.3
+ELASTICSEARCH=8.17.0
+user=spot-test
+
+artifact() { # product -> path of the zip in ~/.m2, fetched when missing
+    local group version
+    case $1 in
+    opensearch) group=org.opensearch.distribution.integ-test-zip version=$OPENSEARCH ;;
+    elasticsearch) group=org.elasticsearch.distribution.integ-test-zip version=$ELASTICSEARCH ;;
+    esac
+    local zip=$HOME/.m2/repository/${group//.//}/$1/$version/$1-$version.zip
+    if [[ ! -f $zip ]]; then
+        mvn -q dependency:get -Dartifact="$group:$1:$version:zip" -Dtransitive=false >&2
+    fi
+    echo "$zip"
+}
+
+java17() {
+    for j in /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-17-openjdk-*; do
+        [[ -x $j/bin/java ]] && { echo "$j"; return; }
+    done
+    dirname "$(dirname "$(readlink -f "$(command -v java)")")"
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+as_user() { # runs a command as the unprivileged user when we are root
+    if [[ $(id -u) == 0 ]]; then
+        id "$user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$user"
+        runuser -u "$user" -- "$@"
+    else
+        "$@"
+    fi
+}
+
+case ${1:-} in
+fetch)
+    artifact opensearch >/dev/null
+    artifact elasticsearch >/dev/null
+    ;;
+start)
+    product=${2:?opensearch or elasticsearch} work=$(realpath -m "${3:?work dir}")
+    mkdir -p "$work"
+    zip=$(artifact "$product")
+    home=$work/node
+    if [[ ! -d $home ]]; then
+        unzip -q "$zip" -d "$work/unpack"
+        mv "$work/unpack"/* "$home" && rmdir "$work/unpack"
+        mkdir -p "$work/data" "$work/logs"
+    fi
+    [[ $(id -u) == 0 ]] && { as_user true; chown -R "$user" "$work"; chmod o+x "$(dirname "$work")" || true; }
+    # A restarted node keeps its ports, so clients configured with its URL find it again.
+    if [[ -f $work/ports ]]; then read -r port tport <"$work/ports"; else
+        port=$(free_port) tport=$(free_port); echo "$port $tport" >"$work/ports"; fi
+    args=(-E discovery.type=single-node -E http.host=127.0.0.1 -E transport.host=127.0.0.1
+          -E http.port="$port" -E transport.port="$tport" -E path.data="$work/data"
+          -E path.logs="$work/logs" -E cluster.routing.allocation.disk.threshold_enabled=false)
+    if [[ $product == elasticsearch ]]; then
+        args+=(-E xpack.security.enabled=false)
+        env=(ES_JAVA_HOME="$(java17)" ES_JAVA_OPTS="-Xms512m -Xmx512m")
+        bin=$home/bin/elasticsearch
+    else
+        env=(OPENSEARCH_JAVA_HOME="$(java17)" OPENSEARCH_JAVA_OPTS="-Xms512m -Xmx512m")
+        bin=$home/bin/opensearch
+    fi
+    as_user env "${env[@]}" "$bin" "${args[@]}" >"$work/node.out" 2>&1 &
+    pid=$!
+    echo "port=$port pid=$pid product=$product" >"$work/state"
+    for _ in $(seq 1 180); do
+        if curl -sf "http://127.0.0.1:$port/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null; then
+            echo "$product on 127.0.0.1:$port (pid $pid) in $work"
+            exit 0
+        fi
+        kill -0 "$pid" 2>/dev/null || { echo "$product died:"; tail -30 "$work/node.out"; exit 1; }
+        sleep 1
+    done
+    echo "$product did not answer within 180 s:"; tail -30 "$work/node.out"; exit 1
+    ;;
+stop)
+    work=${2:?work dir}
+    [[ -f $work/state ]] || exit 0
+    pid=$(sed -n 's/.*pid=\([0-9]*\).*/\1/p' "$work/state")
+    # runuser's child is the JVM's parent: stop the whole process group of the node.
+    if [[ -n $pid ]]; then
+        pkill -TERM -P "$pid" 2>/dev/null || true
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 60); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.5
+        done
+    fi
+    rm -f "$work/state"
+    ;;
+*)
+    echo "usage: search.sh start opensearch|elasticsearch WORK_DIR | stop WORK_DIR | fetch" >&2; exit 2 ;;
+esac
