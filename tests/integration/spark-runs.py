@@ -31,6 +31,11 @@ def run_one(name, rows, out):
              .config("spark.driver.bindAddress", "127.0.0.1")
              .config("spark.executor.memory", "512m")
              .config("spark.executor.cores", "1")
+             # Properties the reference dashboards chart, as spark-submit would record them.
+             .config("spark.driver.cores", "1")
+             .config("spark.driver.memory", "1g")
+             .config("spark.dynamicAllocation.enabled", "false")
+             .config("spark.sql.adaptive.enabled", "true")
              .config("spark.sql.shuffle.partitions", "8")
              .config("spark.task.maxFailures", "2")
              .getOrCreate())

@@ -9,6 +9,7 @@
 
 #include <spot/metrics.hpp>
 #include <spot/result.hpp>
+#include <spot/sigv4.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -49,8 +50,10 @@ struct ClientOptions {
     // TLS: verification is on unless `insecure`.
     std::string ca_file, cert_file, key_file;
     bool insecure = false;
-    // Authentication: basic when username is set, else bearer when token is set.
+    // Authentication: basic when username is set, else bearer when token is set, else AWS SigV4
+    // when aws.access_key_id is set (every attempt signed anew).
     std::string username, password, bearer_token;
+    AwsCredentials aws;
 };
 
 struct Request {
@@ -91,6 +94,7 @@ class Endpoint {
 
    private:
     asio::awaitable<Result<Response>> attempt(const Request& request);
+
     std::shared_ptr<Pool> pool_;
     Url url_;
     ClientOptions options_;

@@ -40,11 +40,25 @@
                  SPOT_OPT_SECRET),                                                                \
     spot::option("token", SPOT_OPT_STRING, "",                                                   \
                  "Bearer token (used when no username is given).", SPOT_OPT_SECRET)
+
+// AWS SigV4 signing (Amazon OpenSearch Service), for plugins whose servers may live on AWS.
+#define SPOT_HTTP_AWS_OPTIONS                                                                     \
+    spot::option("aws_region", SPOT_OPT_STRING, "",                                              \
+                 "Sign requests with AWS SigV4 for this region (Amazon OpenSearch Service); "    \
+                 "empty: no signing."),                                                           \
+    spot::option("aws_service", SPOT_OPT_ENUM, "es",                                             \
+                 "SigV4 service name: es (managed domains) or aoss (Serverless).", 0, "es|aoss"), \
+    spot::option("aws_access_key_id", SPOT_OPT_STRING, "", "AWS access key id.", SPOT_OPT_SECRET),\
+    spot::option("aws_secret_access_key", SPOT_OPT_STRING, "", "AWS secret access key.",         \
+                 SPOT_OPT_SECRET),                                                                \
+    spot::option("aws_session_token", SPOT_OPT_STRING, "",                                       \
+                 "AWS session token of temporary credentials; empty: none.", SPOT_OPT_SECRET)
 // clang-format on
 
 namespace spot::http {
 
-// Reads the options declared by SPOT_HTTP_CLIENT_OPTIONS.
+// Reads the options declared by SPOT_HTTP_CLIENT_OPTIONS (and SPOT_HTTP_AWS_OPTIONS when the
+// plugin declares them).
 ClientOptions client_options(const Options& options);
 
 }  // namespace spot::http

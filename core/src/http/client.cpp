@@ -7,6 +7,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json/parse.hpp>
+#include <fmt/chrono.h>
 #include <openssl/evp.h>
 #include <random>
 
@@ -102,6 +103,30 @@ asio::awaitable<Result<Response>> roundtrip(Stream& stream, Connection& c,
     co_return r;
 }
 
+// Adds X-Amz-Date, X-Amz-Content-Sha256 (and the session token) and the SigV4 Authorization.
+void sign_aws(const Url& url_, const ClientOptions& options_, bhttp::request<bhttp::string_body>& req) {
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    const std::string amz_date = fmt::format("{:%Y%m%dT%H%M%SZ}", now);
+    const std::string payload = sha256_hex(req.body());
+    std::vector<std::pair<std::string, std::string>> headers{
+        {"host", url_.host}, {"x-amz-date", amz_date}, {"x-amz-content-sha256", payload}};
+    if (!options_.aws.session_token.empty()) {
+        headers.emplace_back("x-amz-security-token", options_.aws.session_token);
+    }
+    const std::string target(req.target());
+    const auto q = target.find('?');
+    const std::string path = target.substr(0, q);
+    const std::string query = q == std::string::npos ? std::string() : target.substr(q + 1);
+    for (const auto& [k, v] : headers) {
+        if (k != "host") {
+            req.set(k, v);
+        }
+    }
+    req.set(bhttp::field::authorization,
+            sigv4_authorization(options_.aws, std::string(req.method_string()), path, query,
+                                headers, payload, amz_date));
+}
+
 }  // namespace
 
 Endpoint::Endpoint(std::shared_ptr<Pool> pool, Url url, ClientOptions options,
@@ -151,6 +176,9 @@ asio::awaitable<Result<Response>> Endpoint::attempt(const Request& request) {
     req.body() = request.body;
     req.prepare_payload();
     req.keep_alive(true);
+    if (authorization_.empty() && !options_.aws.access_key_id.empty()) {
+        sign_aws(url_, options_, req);
+    }
 
     auto& latency = metrics_->histogram(
         "spot_http_request_duration_seconds", "HTTP request latency per endpoint (one attempt).",

@@ -17,6 +17,18 @@ ClientOptions client_options(const Options& o) {
     c.username = o.str("username");
     c.password = o.str("password");
     c.bearer_token = o.str("token");
+    if (o.has("aws_region") && !o.str("aws_region").empty()) {
+        c.aws.region = o.str("aws_region");
+        c.aws.service = o.str("aws_service");
+        c.aws.access_key_id = o.str("aws_access_key_id");
+        c.aws.secret_access_key = o.str("aws_secret_access_key");
+        c.aws.session_token = o.str("aws_session_token");
+        if (c.aws.access_key_id.empty() || c.aws.secret_access_key.empty()) {
+            throw Exception(make_error(ErrorCode::Config,
+                                       "aws_region is set: aws_access_key_id and "
+                                       "aws_secret_access_key are needed too"));
+        }
+    }
     return c;
 }
 

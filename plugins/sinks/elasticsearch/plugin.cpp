@@ -45,6 +45,7 @@ constexpr spot_option_decl kOptions[] = {
            "When the spool holds this much, the pipeline stops taking runs (nothing is dropped).",
            0, nullptr, "1MiB", "1TiB"),
     SPOT_HTTP_CLIENT_OPTIONS,
+    SPOT_HTTP_AWS_OPTIONS,
 };
 
 std::unique_ptr<Plugin> create(const PluginContext& ctx, const Options& options) {
