@@ -310,3 +310,51 @@ TEST_CASE("elasticsearch: end to end, the dashboards' fields are in the document
         CHECK(c.found == c.total);
     }
 }
+
+TEST_CASE("elasticsearch: the node stopped mid-crawl and started again: every document once, spool empty") {
+    const std::size_t attempts = server_attempts();
+    for (const char* product : kProducts) {
+        INFO(product);
+        TempDir work;
+        const std::string script = SPOT_SOURCE_DIR "/tests/integration/search.sh";
+        const std::string node_dir = (work / "node").string();
+        REQUIRE(run({"/bin/bash", script, "start", product, node_dir}, nullptr, nullptr,
+                    std::chrono::minutes(4)) == 0);
+        struct Stop {
+            std::string script, dir;
+            ~Stop() { run({"/bin/bash", script, "stop", dir}); }
+        } stop{script, node_dir};
+        const auto port = node_port(work / "node");
+
+        // A slow crawl (one run and one document at a time) in daemon mode.
+        Spotd s;
+        s.write(port, "t7",
+                "        batch_documents: 1\n        bulk_concurrency: 1\n        http_attempts: 2\n"
+                "        http_backoff: 10ms\n");
+        std::string yaml = read_file(s.config);
+        yaml.replace(yaml.find("  p:\n"), 5, "  p:\n    concurrency: 1\n    poll_interval: 1s\n");
+        write_file(s.config, yaml);
+        Process daemon({SPOTD, "--config", s.config.string()}, s.dir.path());
+        REQUIRE(eventually([&] { return count(port, "t7_agg") >= 3; }, std::chrono::seconds(60)));
+        REQUIRE(run({"/bin/bash", script, "stop", node_dir}) == 0);  // mid-crawl
+        const auto spool = s.dir / "state" / "spool" / "p.elasticsearch" / "spool.dat";
+        CHECK(eventually([&] { return fs::exists(spool) && fs::file_size(spool) > 0; },
+                         std::chrono::seconds(60)));
+        std::this_thread::sleep_for(std::chrono::seconds(3));
+        REQUIRE(run({"/bin/bash", script, "start", product, node_dir}, nullptr, nullptr,
+                    std::chrono::minutes(4)) == 0);
+        const bool complete = eventually(
+            [&] { return count(port, "t7_agg") == static_cast<std::int64_t>(attempts); },
+            std::chrono::seconds(180));
+        CHECK(eventually([&] { return fs::file_size(spool) == 0; }, std::chrono::seconds(60)));
+        daemon.signal(SIGTERM);
+        const auto code = daemon.wait(std::chrono::seconds(60));
+        const std::string log = daemon.out() + daemon.err();
+        INFO(log);
+        CHECK(complete);
+        CHECK(code == 0);
+        CHECK(count(port, "t7_agg") == static_cast<std::int64_t>(attempts));  // exactly once each
+        CHECK(count(port, "t7_err") == 0);
+        CHECK(log.find("spool replayed") != std::string::npos);
+    }
+}

@@ -215,7 +215,10 @@ asio::awaitable<Result<void>> EsSink::write(std::vector<Document> docs) {
         batch->bytes += i.lines.size();
         batch->items.push_back(std::move(i));
     }
-    if (batch->items.size() >= options_.batch_documents || batch->bytes >= options_.batch_bytes) {
+    // Group commit: sent at once while fewer than bulk_concurrency requests are out; otherwise
+    // the batch grows until one comes back (send() then takes it), it is full, or linger ends.
+    if (batch->items.size() >= options_.batch_documents || batch->bytes >= options_.batch_bytes ||
+        in_flight_ < options_.bulk_concurrency) {
         open_.reset();
         asio::co_spawn(io_, send(batch), asio::detached);
     } else if (!lingering_) {
@@ -254,6 +257,10 @@ asio::awaitable<void> EsSink::send(std::shared_ptr<Batch> batch) {
     batch->wake.cancel();
     --in_flight_;
     changed_.cancel();
+    if (open_ && !open_->items.empty()) {
+        auto next = std::move(open_);  // what gathered while this one was out
+        co_await send(next);
+    }
 }
 
 asio::awaitable<std::vector<BulkItem>> EsSink::deliver(std::vector<BulkItem> items) {

@@ -24,6 +24,7 @@ struct EsOptions {
     std::size_t batch_documents = 500;
     std::size_t batch_bytes = 8u << 20;
     std::chrono::milliseconds linger{500};
+    std::size_t bulk_concurrency = 2;
     std::int64_t total_fields_limit = 2000;
     std::int64_t total_fields_increment = 100;
     int item_attempts = 5;

@@ -21,8 +21,12 @@ constexpr spot_option_decl kOptions[] = {
            0, nullptr, "1", "100000"),
     option("batch_size", SPOT_OPT_SIZE, "8MiB", "... and at most this many bytes.", 0, nullptr,
            "1KiB", "512MiB"),
+    option("bulk_concurrency", SPOT_OPT_INT, "2",
+           "_bulk requests out at once. While they are, new documents gather into the next "
+           "batch, sent as soon as one comes back (group commit).",
+           0, nullptr, "1", "64"),
     option("linger", SPOT_OPT_DURATION, "500ms",
-           "How long a batch waits for more documents before it is sent.", 0, nullptr, "0s", "1m"),
+           "Longest a gathering batch waits before it is sent anyway.", 0, nullptr, "0s", "1m"),
     option("total_fields_limit", SPOT_OPT_INT, "2000",
            "index.mapping.total_fields.limit set by the index templates (agg documents carry "
            "~1,100 fields).",
@@ -67,6 +71,7 @@ std::unique_ptr<Plugin> create(const PluginContext& ctx, const Options& options)
     o.batch_documents = static_cast<std::size_t>(options.integer("batch_documents"));
     o.batch_bytes = static_cast<std::size_t>(options.integer("batch_size"));
     o.linger = options.duration("linger");
+    o.bulk_concurrency = static_cast<std::size_t>(options.integer("bulk_concurrency"));
     o.total_fields_limit = options.integer("total_fields_limit");
     o.total_fields_increment = options.integer("total_fields_increment");
     o.item_attempts = static_cast<int>(options.integer("item_attempts"));

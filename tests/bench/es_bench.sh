@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Indexing throughput of the elasticsearch sink into one real node (DESIGN §7), against the
+# node's own ceiling: the same agg documents (real ones, from the fixture logs, replicated under
+# new ids to at least MIN_DOCS) sent by curl as concurrent 500-document _bulk requests into an
+# index with the same template. Prints both rates and their ratio.
+#   tests/bench/es_bench.sh [BUILD_DIR] [MIN_DOCS=20000] [opensearch|elasticsearch] [BULKS=2] [RUNS_IN_FLIGHT=64]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build=${1:-build} want=${2:-20000} product=${3:-opensearch} bulks=${4:-2} writers=${5:-64}
+shared=$(realpath ../shared)
+[[ -d $shared/fixtures ]] || { echo "es_bench: ../shared/fixtures is missing" >&2; exit 1; }
+cmake --build "$build" --target spotd spot_plugins es_sink_bench >/dev/null
+work=$(mktemp -d)
+chmod 755 "$work"
+trap 'tests/integration/search.sh stop "$work/node" >/dev/null || true; rm -rf "$work"' EXIT
+
+# Real agg documents: the eventlog source over the fixture logs, into files.
+mkdir -p "$work/logs" "$work/none"
+for f in "$shared"/fixtures/spark/spark-events/* "$shared"/fixtures/spark/generated/*; do
+    ln -s "$(realpath "$f")" "$work/logs/$(basename "$f")"
+done
+cat >"$work/docs.yaml" <<YAML
+state_dir: $work/docs-state
+admin_listen: ""
+log_level: warn
+pipelines:
+  docs:
+    source: {plugin: eventlog, dir: $work/logs}
+    aggregators: [{plugin: spot-aggregate}]
+    sinks: [{plugin: file, dir: $work/docs}]
+YAML
+"$build/bin/spotd" --once --config "$work/docs.yaml" >/dev/null 2>&1
+base=$(wc -l <"$work/docs/agg.jsonl")
+
+tests/integration/search.sh start "$product" "$work/node" >/dev/null
+port=$(sed -n 's/port=\([0-9]*\).*/\1/p' "$work/node/state")
+url=http://127.0.0.1:$port
+cat >"$work/sink.yaml" <<YAML
+state_dir: $work/sink-state
+admin_listen: ""
+log_level: warn
+pipelines:
+  bench:
+    source: {plugin: runfiles, dir: $work/none}
+    sinks:
+      - plugin: elasticsearch
+        url: $url
+        agg_index: bench_spot
+        err_index: bench_err
+        bulk_concurrency: $bulks
+        replicas: "0"
+YAML
+echo "== elasticsearch sink: $product, $want+ agg documents ($base real ones replicated), $bulks bulk requests at once"
+spot=$("$build/bin/es_sink_bench" "$work/sink.yaml" "$work/docs/agg.jsonl" "$want" "$writers")
+spot_count=$(curl -s -XPOST "$url/bench_spot/_refresh" >/dev/null; curl -s "$url/bench_spot/_count" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
+
+# The ceiling: the same documents, the template spotd installed, 500-document bulks by curl.
+curl -s "$url/_index_template/spot-bench_spot" | python3 -c '
+import json, sys
+t = json.load(sys.stdin)["index_templates"][0]["index_template"]
+t["index_patterns"] = ["bench_ceiling"]
+print(json.dumps(t))' >"$work/template.json"
+curl -s -XPUT -H 'Content-Type: application/json' "$url/_index_template/ceiling" --data-binary @"$work/template.json" >/dev/null
+python3 - "$work/docs/agg.jsonl" "$want" "$work/bulk" <<'PY'
+import json, os, sys
+docs = [json.loads(l) for l in open(sys.argv[1])]
+want, out = int(sys.argv[2]), sys.argv[3]
+os.makedirs(out)
+n = k = part = 0
+lines = []
+while n < want:
+    for d in docs:
+        src = dict(d["_source"]); src["id"] = f"{src['id']}-r{k}"
+        lines.append(json.dumps({"index": {"_index": "bench_ceiling", "_id": f"{d['_id']}-r{k}"}}))
+        lines.append(json.dumps(src, separators=(",", ":")))
+        n += 1
+        if len(lines) == 1000:
+            open(f"{out}/{part:05d}.ndjson", "w").write("\n".join(lines) + "\n"); part += 1; lines = []
+    k += 1
+if lines:
+    open(f"{out}/{part:05d}.ndjson", "w").write("\n".join(lines) + "\n")
+PY
+t0=$(date +%s.%N)
+ls "$work"/bulk/*.ndjson | xargs -P "$bulks" -I{} curl -s -o /dev/null -H 'Content-Type: application/x-ndjson' --data-binary @{} "$url/_bulk"
+t1=$(date +%s.%N)
+ceiling_count=$(curl -s -XPOST "$url/bench_ceiling/_refresh" >/dev/null; curl -s "$url/bench_ceiling/_count" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
+python3 - "$spot" "$t0" "$t1" "$ceiling_count" "$spot_count" "$bulks" <<'PY'
+import sys
+f = dict(kv.split("=") for kv in sys.argv[1].split())
+ceiling_s = float(sys.argv[3]) - float(sys.argv[2])
+ceiling = int(sys.argv[4]) / ceiling_s
+ours = float(f["docs_per_s"])
+print(f"ceiling (curl, {sys.argv[6]} x 500-document bulks at once): {sys.argv[4]} documents in {ceiling_s:.1f} s = {ceiling:.0f} docs/s")
+print(f"spot sink ({f['writers']} runs in flight): {sys.argv[5]} documents stored, {f['docs']} sent in {float(f['seconds']):.1f} s = {ours:.0f} docs/s"
+      f" = {100 * ours / ceiling:.0f}% of the ceiling (target >= 80%)")
+PY
