@@ -387,6 +387,7 @@ void RunBuilder::add_task_end(const TaskEnd& t) {
     const bool success = t.reason == "Success";
     const bool killed = t.reason == "TaskKilled" || t.reason == "TaskCommitDenied";
     s.complete += success ? 1 : 0;
+    ++s.ended;
     s.killed += killed ? 1 : 0;
     s.failed += (!success && !killed) ? 1 : 0;
     if (killed) {
@@ -432,6 +433,8 @@ void RunBuilder::add(const json::object& e) {
     } else if (ev == "SparkListenerTaskStart") {
         if (const auto* info = obj_at(e, "Task Info")) {
             Stage& s = stage(e);
+            ++s.started;
+            ++executor(str_at(*info, "Executor ID")).started;
             auto launch = int_at(*info, "Launch Time");
             if (!s.first_task || launch < *s.first_task) {
                 s.first_task = launch;
@@ -606,10 +609,12 @@ json::object RunBuilder::attempt(std::int64_t last_updated_ms) const {
             {"diskUsed", 0},
             {"totalCores", x.cores},
             {"maxTasks", max_tasks},
-            {"activeTasks", 0},
+            // A task that started and never ended (the driver stopped first) stays active on
+            // the server, and counts in totalTasks, which it increments at task start.
+            {"activeTasks", std::max<std::int64_t>(0, x.started - x.total)},
             {"failedTasks", x.failed},
             {"completedTasks", x.completed},
-            {"totalTasks", x.total},
+            {"totalTasks", std::max(x.total, x.started)},
             {"totalDuration", duration},
             {"totalGCTime", gc},
             {"totalInputBytes", x.input},
@@ -655,7 +660,7 @@ json::object RunBuilder::attempt(std::int64_t last_updated_ms) const {
             {"stageId", s.id},
             {"attemptId", s.attempt},
             {"numTasks", s.num_tasks},
-            {"numActiveTasks", 0},
+            {"numActiveTasks", std::max<std::int64_t>(0, s.started - s.ended)},
             {"numCompleteTasks", s.complete},
             {"numFailedTasks", s.failed},
             {"numKilledTasks", s.killed},

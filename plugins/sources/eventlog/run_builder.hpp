@@ -83,6 +83,7 @@ class RunBuilder {
         std::int64_t cores = 0, max_memory = 0, max_on_heap = 0, max_off_heap = 0;
         bool has_memory_metrics = false;  // the block manager reported on/off-heap sizes
         std::int64_t completed = 0, failed = 0, total = 0, duration = 0, gc = 0;
+        std::int64_t started = 0;  // task starts; the server counts totalTasks at start
         std::int64_t input = 0, shuffle_read = 0, shuffle_write = 0;
         std::int64_t resource_profile = 0;
         bool excluded = false;
@@ -95,6 +96,7 @@ class RunBuilder {
         std::string status = "PENDING";
         std::optional<std::int64_t> submitted, completed_at, first_task;
         std::int64_t complete = 0, failed = 0, killed = 0;
+        std::int64_t started = 0, ended = 0;  // a start without an end stays active, as on the server
         std::set<std::int64_t> completed_indices;
         std::map<std::string, std::int64_t> killed_reasons;  // killedTasksSummary
         std::vector<std::int64_t> metrics;  // in kStageMetrics order
