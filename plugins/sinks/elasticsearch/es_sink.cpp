@@ -118,9 +118,20 @@ asio::awaitable<Result<http::Response>> EsSink::call(std::string method, std::st
 }
 
 asio::awaitable<Result<void>> EsSink::ensure_ready() {
+    while (readying_) {  // one detection at a time; the others wait for its outcome
+        co_await changed_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
     if (ready_) {
         co_return Result<void>{};
     }
+    readying_ = true;
+    auto done = co_await detect_and_install();
+    readying_ = false;
+    changed_.cancel();
+    co_return done;
+}
+
+asio::awaitable<Result<void>> EsSink::detect_and_install() {
     // GET / names product and version; Elasticsearch's integ-test builds answer it with 405,
     // then the X-elastic-product header and the nodes API tell.
     auto root = co_await call("GET", "/", "", "root");

@@ -55,6 +55,7 @@ class EsSink final : public Sink {
         asio::steady_timer wake;
     };
     asio::awaitable<Result<void>> ensure_ready();
+    asio::awaitable<Result<void>> detect_and_install();
     asio::awaitable<Result<void>> install_template(const std::string& index);
     asio::awaitable<void> linger_then_send();
     asio::awaitable<void> send(std::shared_ptr<Batch> batch);
@@ -77,7 +78,7 @@ class EsSink final : public Sink {
     std::shared_ptr<http::Endpoint> endpoint_;
     Spool spool_;
     std::optional<Error> spool_error_;
-    bool ready_ = false;
+    bool ready_ = false, readying_ = false;
     std::string product_;
     std::map<std::string, std::int64_t> field_limits_;  // raised limits, by index
     std::shared_ptr<Batch> open_;
