@@ -58,3 +58,4 @@ PY
 
 echo
 tests/bench/history_bench.sh "$build" 220 8
+tests/bench/es_bench.sh "$build" 20000 opensearch 2 64
