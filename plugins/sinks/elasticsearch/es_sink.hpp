@@ -77,7 +77,6 @@ class EsSink final : public Sink {
     asio::any_io_executor io_;
     std::shared_ptr<http::Endpoint> endpoint_;
     Spool spool_;
-    std::optional<Error> spool_error_;
     bool ready_ = false, readying_ = false;
     std::string product_;
     std::map<std::string, std::int64_t> field_limits_;  // raised limits, by index
