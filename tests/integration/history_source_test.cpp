@@ -377,3 +377,23 @@ TEST_CASE("history: name filters and min_end_date select the runs") {
     CHECK(std::set<std::string>(raw.begin(), raw.end()) == expected);
     CHECK(raw.size() == expected.size());
 }
+
+TEST_CASE("history: SIGTERM cuts a long retry_sleep short") {
+    const auto port = shs_port();
+    // Every detail request of one application fails; the others land.
+    FaultProxy proxy(port, R"([{"path": "local-1430917381534/", "fault": "html500", "times": -1}])");
+    Crawl c;
+    c.write(proxy.port, "      http_attempts: 1\n      retry_sleep: 600s\n      retry_attempts: 5\n");
+    Process daemon({SPOTD, "--config", c.config.string()}, c.dir.path());
+    // Wait until it sleeps on that run: everything else has landed.
+    CHECK(eventually([&] { return c.ids("raw").size() + 1 == server_apps(port).size(); },
+                     std::chrono::seconds(60)));
+    const auto t0 = std::chrono::steady_clock::now();
+    daemon.signal(SIGTERM);
+    const auto code = daemon.wait(std::chrono::seconds(20));
+    const auto waited = std::chrono::steady_clock::now() - t0;
+    INFO(daemon.out() << daemon.err());
+    CHECK(code == 0);
+    CHECK(waited < std::chrono::seconds(10));  // not 600 s, nor the 30 s shutdown grace
+    CHECK(c.docs("err").empty());              // not given up on: asked again at the next start
+}

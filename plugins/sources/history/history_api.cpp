@@ -43,8 +43,17 @@ asio::awaitable<Result<json::value>> HistoryApi::get(std::string target, std::st
         log_->warn("History Server answered badly; asking again in {} s (retry {}/{}): {}",
                    options_.retry_sleep.count() / 1000.0, attempt, options_.retry_attempts,
                    r.error().describe());
-        asio::steady_timer t(co_await asio::this_coro::executor, options_.retry_sleep);
-        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+        // In slices, so that a shutdown does not wait out the whole retry_sleep.
+        const auto until = std::chrono::steady_clock::now() + options_.retry_sleep;
+        while (std::chrono::steady_clock::now() < until) {
+            if (stopping_ && stopping_()) {
+                co_return r;
+            }
+            asio::steady_timer t(co_await asio::this_coro::executor,
+                                 std::min<std::chrono::steady_clock::duration>(
+                                     std::chrono::seconds(1), until - std::chrono::steady_clock::now()));
+            co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+        }
     }
 }
 

@@ -9,6 +9,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <chrono>
+#include <functional>
 
 namespace spot::sources::history {
 
@@ -30,6 +31,10 @@ class HistoryApi {
     // The application as listed, each attempt extended with its three detail arrays.
     asio::awaitable<Result<json::object>> details(json::object app);
 
+    // Consulted while waiting retry_sleep: a shutdown cuts the wait short (the run is then not
+    // committed and is asked again at the next start).
+    void set_stop_check(std::function<bool()> stopping) { stopping_ = std::move(stopping); }
+
     // The server's date form: 2020-01-15T14:59:33.707GMT.
     static std::string server_time(std::int64_t epoch_ms);
 
@@ -38,6 +43,7 @@ class HistoryApi {
     std::shared_ptr<http::Endpoint> endpoint_;
     ApiOptions options_;
     std::shared_ptr<spdlog::logger> log_;
+    std::function<bool()> stopping_;
 };
 
 }  // namespace spot::sources::history

@@ -116,6 +116,7 @@ asio::awaitable<Result<void>> HistorySource::pass(RunQueue& queue) {
     }
     state_.prune(options_.method == Method::All ? start : state_.watermark());
     const auto ws = windows(now);
+    api_->set_stop_check([&queue] { return queue.stopping(); });  // reset before returning
     PassCounts total;
     const auto started = std::chrono::steady_clock::now();
     Result<void> listed;
@@ -143,6 +144,7 @@ asio::awaitable<Result<void>> HistorySource::pass(RunQueue& queue) {
     while (fetching_ > 0) {
         co_await fetch_done_.async_wait(asio::as_tuple(asio::use_awaitable));
     }
+    api_->set_stop_check(nullptr);
     held_back_->set(static_cast<double>(total.held_back));
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -235,6 +237,10 @@ asio::awaitable<void> HistorySource::fetch_and_submit(RunQueue& queue, Listed li
         run.app = std::move(*details);
         run.checkpoint = json::object{{"id", listed.id}, {"end_ms", listed.end_ms}};
         co_await queue.submit(std::move(run));
+    } else if (queue.stopping()) {
+        // Cut short by shutdown: neither recorded nor marked, so the next start asks again.
+        log_->info("run not fetched before shutdown; taken again at the next start app='{}'",
+                   listed.id);
     } else {
         ++failed_in_pass_;
         fetch_failed_total_->inc();
