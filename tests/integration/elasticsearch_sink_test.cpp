@@ -41,8 +41,16 @@ HttpAnswer node(unsigned short port, const std::string& method, const std::strin
 }
 
 std::int64_t count(unsigned short port, const std::string& index) {
-    node(port, "POST", "/" + index + "/_refresh");
-    auto a = node(port, "GET", "/" + index + "/_count");
+    // A shard still being allocated (a new index, a restarted node) answers 503 for a moment.
+    HttpAnswer a;
+    for (int i = 0; i < 40; ++i) {
+        node(port, "POST", "/" + index + "/_refresh");
+        a = node(port, "GET", "/" + index + "/_count");
+        if (a.status != 503) {
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
     if (a.status == 404) {
         return 0;
     }
@@ -51,8 +59,15 @@ std::int64_t count(unsigned short port, const std::string& index) {
 }
 
 std::map<std::string, json::object> all_docs(unsigned short port, const std::string& index) {
-    node(port, "POST", "/" + index + "/_refresh");
-    auto a = node(port, "POST", "/" + index + "/_search", R"({"size": 10000, "query": {"match_all": {}}})");
+    HttpAnswer a;
+    for (int i = 0; i < 40; ++i) {  // 503 while a shard is being allocated
+        node(port, "POST", "/" + index + "/_refresh");
+        a = node(port, "POST", "/" + index + "/_search", R"({"size": 10000, "query": {"match_all": {}}})");
+        if (a.status != 503) {
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
     REQUIRE(a.status == 200);
     std::map<std::string, json::object> out;
     const auto answer = json::parse(a.body);  // named: a range-for over a temporary's member dangles
