@@ -58,4 +58,5 @@ PY
 
 echo
 tests/bench/history_bench.sh "$build" 220 8
-tests/bench/es_bench.sh "$build" 20000 opensearch 2 64
+tests/bench/es_bench.sh "$build" 20000 opensearch 2 200
+tests/bench/es_bench.sh "$build" 20000 elasticsearch 2 200
