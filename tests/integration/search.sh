@@ -51,19 +51,32 @@ start)
     product=${2:?opensearch or elasticsearch} work=$(realpath -m "${3:?work dir}")
     mkdir -p "$work"
     zip=$(artifact "$product")
-    home=$work/node
-    if [[ ! -d $home ]]; then
-        unzip -q "$zip" -d "$work/unpack"
-        mv "$work/unpack"/* "$home" && rmdir "$work/unpack"
-        mkdir -p "$work/data" "$work/logs"
+    # The node's files live in WORK when the unprivileged user can reach it, else (a checkout
+    # under /root, say) in /var/tmp; WORK keeps the state and ports either way.
+    base=$work
+    if [[ $(id -u) == 0 ]]; then
+        as_user true
+        chmod o+x "$work" "$(dirname "$work")" 2>/dev/null || true
+        if ! runuser -u "$user" -- test -x "$work"; then
+            base=/var/tmp/spot-search/$(printf %s "$work" | sha256sum | cut -c1-16)
+            [[ -f $work/ports ]] || rm -rf "$base"  # a fresh WORK starts a fresh node
+            mkdir -p "$base" && chmod 755 /var/tmp/spot-search
+        fi
     fi
-    [[ $(id -u) == 0 ]] && { as_user true; chown -R "$user" "$work"; chmod o+x "$(dirname "$work")" || true; }
+    echo "$base" >"$work/base"
+    home=$base/node
+    if [[ ! -d $home ]]; then
+        unzip -q "$zip" -d "$base/unpack"
+        mv "$base/unpack"/* "$home" && rmdir "$base/unpack"
+        mkdir -p "$base/data" "$base/logs"
+    fi
+    [[ $(id -u) == 0 ]] && chown -R "$user" "$base"
     # A restarted node keeps its ports, so clients configured with its URL find it again.
     if [[ -f $work/ports ]]; then read -r port tport <"$work/ports"; else
         port=$(free_port) tport=$(free_port); echo "$port $tport" >"$work/ports"; fi
     args=(-E discovery.type=single-node -E http.host=127.0.0.1 -E transport.host=127.0.0.1
-          -E http.port="$port" -E transport.port="$tport" -E path.data="$work/data"
-          -E path.logs="$work/logs" -E cluster.routing.allocation.disk.threshold_enabled=false)
+          -E http.port="$port" -E transport.port="$tport" -E path.data="$base/data"
+          -E path.logs="$base/logs" -E cluster.routing.allocation.disk.threshold_enabled=false)
     if [[ $product == elasticsearch ]]; then
         args+=(-E xpack.security.enabled=false)
         env=(ES_JAVA_HOME="$(java17)" ES_JAVA_OPTS="-Xms512m -Xmx512m")
@@ -72,7 +85,7 @@ start)
         env=(OPENSEARCH_JAVA_HOME="$(java17)" OPENSEARCH_JAVA_OPTS="-Xms512m -Xmx512m")
         bin=$home/bin/opensearch
     fi
-    as_user env "${env[@]}" "$bin" "${args[@]}" >"$work/node.out" 2>&1 &
+    as_user env "${env[@]}" "$bin" "${args[@]}" >"$base/node.out" 2>&1 &
     pid=$!
     echo "port=$port pid=$pid product=$product" >"$work/state"
     for _ in $(seq 1 180); do
@@ -80,10 +93,10 @@ start)
             echo "$product on 127.0.0.1:$port (pid $pid) in $work"
             exit 0
         fi
-        kill -0 "$pid" 2>/dev/null || { echo "$product died:"; tail -30 "$work/node.out"; exit 1; }
+        kill -0 "$pid" 2>/dev/null || { echo "$product died:"; tail -30 "$base/node.out"; exit 1; }
         sleep 1
     done
-    echo "$product did not answer within 180 s:"; tail -30 "$work/node.out"; exit 1
+    echo "$product did not answer within 180 s:"; tail -30 "$base/node.out"; exit 1
     ;;
 stop)
     work=${2:?work dir}
