@@ -40,17 +40,24 @@ HttpAnswer node(unsigned short port, const std::string& method, const std::strin
     return HttpAnswer{std::stoi(out.substr(nl + 1)), "application/json", out.substr(0, nl)};
 }
 
-std::int64_t count(unsigned short port, const std::string& index) {
-    // A shard still being allocated (a new index, a restarted node) answers 503 for a moment.
+// Refreshes `index` and sends the request; a shard still being allocated (a new index, a
+// restarted node) answers 503 for a moment, which is waited out.
+HttpAnswer after_refresh(unsigned short port, const std::string& index, const std::string& method,
+                         const std::string& target, const std::string& body = "") {
     HttpAnswer a;
     for (int i = 0; i < 40; ++i) {
         node(port, "POST", "/" + index + "/_refresh");
-        a = node(port, "GET", "/" + index + "/_count");
+        a = node(port, method, target, body);
         if (a.status != 503) {
             break;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
+    return a;
+}
+
+std::int64_t count(unsigned short port, const std::string& index) {
+    auto a = after_refresh(port, index, "GET", "/" + index + "/_count");
     if (a.status == 404) {
         return 0;
     }
@@ -59,15 +66,8 @@ std::int64_t count(unsigned short port, const std::string& index) {
 }
 
 std::map<std::string, json::object> all_docs(unsigned short port, const std::string& index) {
-    HttpAnswer a;
-    for (int i = 0; i < 40; ++i) {  // 503 while a shard is being allocated
-        node(port, "POST", "/" + index + "/_refresh");
-        a = node(port, "POST", "/" + index + "/_search", R"({"size": 10000, "query": {"match_all": {}}})");
-        if (a.status != 503) {
-            break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
+    auto a = after_refresh(port, index, "POST", "/" + index + "/_search",
+                           R"({"size": 10000, "query": {"match_all": {}}})");
     REQUIRE(a.status == 200);
     std::map<std::string, json::object> out;
     const auto answer = json::parse(a.body);  // named: a range-for over a temporary's member dangles

@@ -24,14 +24,7 @@ artifact() { # product -> path of the zip in ~/.m2, fetched when missing
     echo "$zip"
 }
 
-java17() {
-    for j in /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-17-openjdk-*; do
-        [[ -x $j/bin/java ]] && { echo "$j"; return; }
-    done
-    dirname "$(dirname "$(readlink -f "$(command -v java)")")"
-}
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source "$(dirname "$(realpath "$0")")/common.sh"
 
 as_user() { # runs a command as the unprivileged user when we are root
     if [[ $(id -u) == 0 ]]; then

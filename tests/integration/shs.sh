@@ -18,14 +18,7 @@ install() {
     "$venv/bin/pip" install --quiet pyspark==3.5.9
 }
 
-java_home() {
-    for j in /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-17-openjdk-*; do
-        [[ -x $j/bin/java ]] && { echo "$j"; return; }
-    done
-    dirname "$(dirname "$(readlink -f "$(command -v java)")")"
-}
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source "$(dirname "$(realpath "$0")")/common.sh"
 
 case ${1:-} in
 start)
@@ -33,7 +26,7 @@ start)
     install
     sh=$("$venv/bin/python" -c "import pyspark, os; print(os.path.dirname(pyspark.__file__))")
     port=$(free_port)
-    jh=$(java_home)
+    jh=$(java17)
     out=$(dirname "$state")/shs.log
     "$jh/bin/java" -cp "$sh/jars/*" -Xmx1g \
         -Dspark.history.fs.logDirectory="file:$logs" \
@@ -55,7 +48,7 @@ start)
 runs)
     out=${2:?out dir}
     install
-    JAVA_HOME=$(java_home) "$venv/bin/python" "$(dirname "$0")/spark-runs.py" "$out"
+    JAVA_HOME=$(java17) "$venv/bin/python" "$(dirname "$0")/spark-runs.py" "$out"
     ;;
 stop)
     state=${2:?state file}

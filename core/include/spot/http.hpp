@@ -102,6 +102,8 @@ class Endpoint {
     MetricsRegistry* metrics_;
     std::string authorization_;
     Counter* retries_ = nullptr;
+    // Latency histogram per endpoint label, looked up once (only touched on the pool's strand).
+    std::map<std::string, Histogram*> latency_;
 };
 
 class Client {

@@ -180,9 +180,13 @@ asio::awaitable<Result<Response>> Endpoint::attempt(const Request& request) {
         sign_aws(url_, options_, req);
     }
 
-    auto& latency = metrics_->histogram(
-        "spot_http_request_duration_seconds", "HTTP request latency per endpoint (one attempt).",
-        {{"host", url_.host + ":" + url_.port}, {"endpoint", request.label}});
+    auto*& slot = latency_[request.label];
+    if (slot == nullptr) {
+        slot = &metrics_->histogram(
+            "spot_http_request_duration_seconds", "HTTP request latency per endpoint (one attempt).",
+            {{"host", url_.host + ":" + url_.port}, {"endpoint", request.label}});
+    }
+    Histogram& latency = *slot;
     const auto started = std::chrono::steady_clock::now();
 
     co_await pool_->acquire();

@@ -1,8 +1,9 @@
 #include "bulk.hpp"
 
+#include <spot/sigv4.hpp>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <openssl/evp.h>
 #include <regex>
 
 namespace spot::sinks::elasticsearch {
@@ -27,18 +28,8 @@ std::size_t count_fields(const json::value& v) {
     return n;
 }
 
-std::string content_id(const std::string& source) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(source.data(), source.size(), md, &len, EVP_sha256(), nullptr);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < 16 && i < len; ++i) {
-        out += kHex[md[i] >> 4];
-        out += kHex[md[i] & 15];
-    }
-    return out;
-}
+// 128 bits of the content's SHA-256: the same err document gets the same id on a replay.
+std::string content_id(const std::string& source) { return http::sha256_hex(source).substr(0, 32); }
 
 }  // namespace
 

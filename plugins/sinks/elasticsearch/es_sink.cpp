@@ -322,6 +322,7 @@ asio::awaitable<std::vector<BulkItem>> EsSink::deliver(std::vector<BulkItem> ite
             }
         }
         stored_->inc(ok);
+        wrote_since_stats_ = wrote_since_stats_ || ok > 0;
         if (!rejected.empty()) {
             co_await reject(rejected);
         }
@@ -457,7 +458,8 @@ asio::awaitable<Result<void>> EsSink::flush() {
     while (draining_ && drain_failures_ == 0) {
         co_await changed_.async_wait(asio::as_tuple(asio::use_awaitable));
     }
-    if (ready_ && spool_.empty()) {
+    if (ready_ && spool_.empty() && wrote_since_stats_) {  // idle passes ask nothing
+        wrote_since_stats_ = false;
         co_await log_index_stats();
     }
     co_return Result<void>{};

@@ -82,7 +82,8 @@ class EsSink final : public Sink {
     std::map<std::string, std::int64_t> field_limits_;  // raised limits, by index
     std::shared_ptr<Batch> open_;
     bool lingering_ = false, draining_ = false;
-    int drain_failures_ = 0;  // consecutive failed replays of the spool's first batch
+    int drain_failures_ = 0;
+    bool wrote_since_stats_ = false;  // index statistics are refreshed only after writes  // consecutive failed replays of the spool's first batch
     std::size_t in_flight_ = 0;
     asio::steady_timer changed_;  // woken when a batch ends or spool space frees
 

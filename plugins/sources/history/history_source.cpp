@@ -168,7 +168,7 @@ asio::awaitable<Result<void>> HistorySource::crawl(RunQueue& queue, Window w,
     if (!listed) {
         co_return listed.error();
     }
-    std::vector<Listed> todo;
+    std::vector<Listed> fresh_runs;
     for (auto& v : *listed) {
         auto* app = v.if_object();
         const auto* id = app != nullptr ? app->if_contains("id") : nullptr;
@@ -203,11 +203,11 @@ asio::awaitable<Result<void>> HistorySource::crawl(RunQueue& queue, Window w,
             continue;
         }
         ++counts.fresh;
-        todo.push_back(Listed{std::move(*app), app_id, end});
+        fresh_runs.push_back(Listed{std::move(*app), app_id, end});
     }
-    std::stable_sort(todo.begin(), todo.end(),
+    std::stable_sort(fresh_runs.begin(), fresh_runs.end(),
                      [](const Listed& a, const Listed& b) { return a.end_ms < b.end_ms; });
-    for (auto& run : todo) {
+    for (auto& run : fresh_runs) {
         while (fetching_ >= options_.concurrency && !queue.stopping()) {
             co_await fetch_done_.async_wait(asio::as_tuple(asio::use_awaitable));
         }
