@@ -15,6 +15,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -63,12 +64,18 @@ struct Request {
     std::string content_type;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string label;  // endpoint name for the latency histogram, e.g. "stages"
+    // Download mode: a 2xx body is streamed to this file (created or truncated; never held in
+    // memory) and Response::body stays empty. Other statuses are read into Response::body.
+    std::filesystem::path save_to;
+    std::uint64_t max_body_bytes = 0;         // 0: the endpoint's max_response_bytes
+    std::chrono::milliseconds timeout{0};     // 0: the endpoint's read_timeout
 };
 
 struct Response {
     unsigned status = 0;
     std::string body;
     std::multimap<std::string, std::string> headers;  // lower-case names
+    std::uint64_t body_bytes = 0;  // bytes of the body, also when it went to Request::save_to
     [[nodiscard]] std::string header(const std::string& lower_name) const;
 };
 
@@ -85,6 +92,13 @@ class Endpoint {
     asio::awaitable<Result<Response>> send(Request request);
     // GET that must answer 2xx with a JSON body.
     asio::awaitable<Result<json::value>> get_json(std::string target, std::string label);
+    // GET whose 2xx body is streamed to `file` (at most `max_bytes`, within `timeout`); any other
+    // status is an Http error. Returns the number of bytes written. A failed download may leave
+    // a partial file: the caller owns and removes it.
+    asio::awaitable<Result<std::uint64_t>> download(std::string target, std::string label,
+                                                    std::filesystem::path file,
+                                                    std::uint64_t max_bytes,
+                                                    std::chrono::milliseconds timeout);
 
     [[nodiscard]] const Url& url() const { return url_; }
     [[nodiscard]] std::string describe(const std::string& target) const;

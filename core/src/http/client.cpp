@@ -3,6 +3,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -50,18 +52,47 @@ std::chrono::milliseconds backoff(const ClientOptions& o, int attempt) {
     return std::chrono::milliseconds(base - base / 2 + jitter(rng));
 }
 
+// The headers of a response, names in lower case.
+template <class Message>
+void copy_headers(const Message& msg, Response& r) {
+    for (const auto& f : msg) {
+        std::string name(f.name_string());
+        for (auto& ch : name) {
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        }
+        r.headers.emplace(std::move(name), std::string(f.value()));
+    }
+}
+
 template <class Stream>
 asio::awaitable<Result<Response>> roundtrip(Stream& stream, Connection& c,
                                             const bhttp::request<bhttp::string_body>& req,
-                                            const ClientOptions& o, const std::string& where,
-                                            bool& keep_alive) {
-    c.lowest().expires_after(o.read_timeout);
+                                            const Request& request, const ClientOptions& o,
+                                            const std::string& where, bool& keep_alive) {
+    const auto timeout = request.timeout.count() > 0 ? request.timeout : o.read_timeout;
+    const std::uint64_t limit =
+        request.max_body_bytes > 0 ? request.max_body_bytes : o.max_response_bytes;
+    c.lowest().expires_after(timeout);
     auto [wec, wn] = co_await bhttp::async_write(stream, req, asio::as_tuple(asio::use_awaitable));
     (void)wn;
     auto timed_out = [&] {
         return make_error(ErrorCode::Timeout,
-                          "no complete answer within " + std::to_string(o.read_timeout.count()) +
-                              " ms",
+                          "no complete answer within " + std::to_string(timeout.count()) + " ms",
+                          where);
+    };
+    auto read_failed = [&](boost::system::error_code ec) {
+        if (ec == beast::error::timeout) {
+            return timed_out();
+        }
+        if (ec == bhttp::error::body_limit) {
+            return make_error(ErrorCode::Http,
+                              std::string("response larger than ") +
+                                  (request.max_body_bytes > 0 ? "the request's limit"
+                                                              : "max_response_bytes") +
+                                  " (" + std::to_string(limit) + " bytes)",
+                              where);
+        }
+        return make_error(ErrorCode::Connection, "connection lost while reading: " + ec.message(),
                           where);
     };
     if (wec) {
@@ -70,36 +101,57 @@ asio::awaitable<Result<Response>> roundtrip(Stream& stream, Connection& c,
         }
         co_return make_error(ErrorCode::Connection, "cannot send request: " + wec.message(), where);
     }
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(o.max_response_bytes);
-    auto [rec, rn] =
-        co_await bhttp::async_read(stream, c.buffer, parser, asio::as_tuple(asio::use_awaitable));
-    (void)rn;
-    if (rec) {
-        if (rec == beast::error::timeout) {
-            co_return timed_out();
+    // The header first: its status decides where the body goes (a file or a string).
+    bhttp::response_parser<bhttp::empty_body> head;
+    auto [hec, hn] = co_await bhttp::async_read_header(stream, c.buffer, head,
+                                                       asio::as_tuple(asio::use_awaitable));
+    (void)hn;
+    if (hec) {
+        co_return read_failed(hec);
+    }
+    if (const auto length = head.content_length(); length && *length > limit) {
+        co_return read_failed(bhttp::error::body_limit);
+    }
+    Response r;
+    r.status = head.get().result_int();
+    if (!request.save_to.empty() && r.status / 100 == 2) {
+        bhttp::response_parser<bhttp::file_body> parser(std::move(head));
+        parser.body_limit(limit);
+        boost::system::error_code ec;
+        parser.get().body().open(request.save_to.c_str(), beast::file_mode::write, ec);
+        if (ec) {
+            co_return make_error(ErrorCode::Io, "cannot write: " + ec.message(),
+                                 request.save_to.string());
         }
-        if (rec == bhttp::error::body_limit) {
-            co_return make_error(ErrorCode::Http,
-                                 "response larger than max_response_bytes (" +
-                                     std::to_string(o.max_response_bytes) + " bytes)",
-                                 where);
+        if (!parser.is_done()) {
+            auto [rec, rn] = co_await bhttp::async_read(stream, c.buffer, parser,
+                                                        asio::as_tuple(asio::use_awaitable));
+            (void)rn;
+            if (rec) {
+                co_return read_failed(rec);
+            }
         }
-        co_return make_error(ErrorCode::Connection, "connection lost while reading: " + rec.message(),
-                             where);
+        auto msg = parser.release();
+        copy_headers(msg, r);
+        keep_alive = msg.keep_alive();
+        r.body_bytes = msg.body().size();
+        co_return r;
+    }
+    bhttp::response_parser<bhttp::string_body> parser(std::move(head));
+    parser.body_limit(limit);
+    if (!parser.is_done()) {
+        auto [rec, rn] =
+            co_await bhttp::async_read(stream, c.buffer, parser, asio::as_tuple(asio::use_awaitable));
+        (void)rn;
+        if (rec) {
+            co_return read_failed(rec);
+        }
     }
     auto msg = parser.release();
-    Response r;
-    r.status = msg.result_int();
-    for (const auto& f : msg) {
-        std::string name(f.name_string());
-        for (auto& ch : name) {
-            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        }
-        r.headers.emplace(std::move(name), std::string(f.value()));
-    }
+    copy_headers(msg, r);
     keep_alive = msg.keep_alive();
     r.body = std::move(msg.body());
+    r.body_bytes = r.body.size();
     co_return r;
 }
 
@@ -204,9 +256,9 @@ asio::awaitable<Result<Response>> Endpoint::attempt(const Request& request) {
             conn = std::move(*fresh);
         }
         if (conn->tls) {
-            r = co_await roundtrip(*conn->tls, *conn, req, options_, where, keep_alive);
+            r = co_await roundtrip(*conn->tls, *conn, req, request, options_, where, keep_alive);
         } else {
-            r = co_await roundtrip(*conn->tcp, *conn, req, options_, where, keep_alive);
+            r = co_await roundtrip(*conn->tcp, *conn, req, request, options_, where, keep_alive);
         }
         // A kept-alive connection the server closed meanwhile: try once on a new one.
         if (!r && reused && round == 0 && r.error().code == ErrorCode::Connection) {
@@ -286,6 +338,32 @@ asio::awaitable<Result<json::value>> Endpoint::get_json(std::string target, std:
                              where);
     }
     co_return v;
+}
+
+asio::awaitable<Result<std::uint64_t>> Endpoint::download(std::string target, std::string label,
+                                                          std::filesystem::path file,
+                                                          std::uint64_t max_bytes,
+                                                          std::chrono::milliseconds timeout) {
+    Request req;
+    req.target = std::move(target);
+    req.label = std::move(label);
+    req.save_to = std::move(file);
+    req.max_body_bytes = max_bytes;
+    req.timeout = timeout;
+    req.headers.emplace_back("Accept", "*/*");
+    const std::string where = "GET " + describe(req.target);
+    auto r = co_await send(req);
+    if (!r) {
+        co_return r.error();
+    }
+    if (r->status < 200 || r->status >= 300) {
+        Error e = make_error(ErrorCode::Http,
+                             "HTTP " + std::to_string(r->status) + ": " + body_excerpt(r->body),
+                             where);
+        e.http_status = r->status;
+        co_return e;
+    }
+    co_return r->body_bytes;
 }
 
 Client::Client(asio::any_io_executor io, MetricsRegistry* metrics)

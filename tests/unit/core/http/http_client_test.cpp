@@ -229,6 +229,47 @@ TEST_CASE("a response over max_response_bytes is refused, not retried") {
     CHECK(server.requests() == 1);
 }
 
+TEST_CASE("a download streams a 2xx body to a file; other statuses and oversize bodies are errors") {
+    const std::string payload(300'000, 'z');
+    TestHttpServer server([&](const TestRequest& r) {
+        if (r.target == "/missing") {
+            return reply(404, "no such app");
+        }
+        if (r.target == "/cut") {
+            auto t = reply(200, payload);
+            t.truncate = true;
+            return t;
+        }
+        auto t = reply(200, payload);
+        t.content_type = "application/octet-stream";
+        return t;
+    });
+    Fixture f;
+    TempDir dir;
+    auto e = f.endpoint(server.url());
+    const auto file = dir / "got.zip";
+    auto got = run_one(f.io, e->download("/zip", "logs", file, 1 << 20, std::chrono::seconds(5)));
+    REQUIRE(got.has_value());
+    CHECK(*got == payload.size());
+    CHECK(read_file(file) == payload);
+
+    auto missing = run_one(f.io, e->download("/missing", "logs", dir / "m", 1 << 20, std::chrono::seconds(5)));
+    REQUIRE_FALSE(missing.has_value());
+    CHECK(missing.error().http_status == 404);
+    CHECK(missing.error().message.find("no such app") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "m"));  // error bodies never go to the file
+
+    auto big = run_one(f.io, e->download("/zip", "logs", dir / "b", 1000, std::chrono::seconds(5)));
+    REQUIRE_FALSE(big.has_value());
+    CHECK(big.error().message.find("the request's limit (1000 bytes)") != std::string::npos);
+
+    const auto before = server.requests();
+    auto cut = run_one(f.io, e->download("/cut", "logs", dir / "c", 1 << 20, std::chrono::seconds(5)));
+    REQUIRE_FALSE(cut.has_value());
+    CHECK(cut.error().code == ErrorCode::Connection);
+    CHECK(server.requests() - before == 3);  // a cut body is retried like any connection loss
+}
+
 TEST_CASE("connections are kept alive and the per-host limit holds under concurrency") {
     TestHttpServer server([](const TestRequest&) {
         auto r = reply(200, "{}");
