@@ -6,14 +6,14 @@
 set -euo pipefail
 
 runtime_packages=(
-    libboost-json1.81.0 libyaml-cpp0.7 libspdlog1.10 libfmt9 libssl3 libsystemd0 libzstd1 liblz4-1 libsnappy1v5 liblzf1 libsimdjson14 ca-certificates
+    libboost-json1.81.0 libyaml-cpp0.7 libspdlog1.10 libfmt9 libssl3 libsystemd0 libzstd1 liblz4-1 libsnappy1v5 liblzf1 libsimdjson14 libzip4 ca-certificates
 )
 packages=(
     build-essential cmake ninja-build ccache pkg-config git
     libboost1.81-dev libboost-json1.81-dev libboost-filesystem1.81-dev
     libboost-program-options1.81-dev
     libyaml-cpp-dev libspdlog-dev libfmt-dev catch2
-    libssl-dev libsystemd-dev libzstd-dev liblz4-dev libsnappy-dev liblzf-dev libsimdjson-dev
+    libssl-dev libsystemd-dev libzstd-dev liblz4-dev libsnappy-dev liblzf-dev libsimdjson-dev libzip-dev
     curl ca-certificates python3 python3-venv openjdk-17-jre-headless systemd
     maven unzip openssl procps util-linux time
 )
