@@ -7,7 +7,9 @@ RULES_JSON is a list of {"path": regex searched in the request path, "fault": ki
 "times": n (-1: always)}. Kinds: html500 (an HTML 500 page), truncated (the real answer cut in
 half, with a matching Content-Length: a 200 with broken JSON), notfound (404, plain text), reset
 (the connection reset without an answer), stall (10 s of silence, then the real answer), throttle
-(429 with Retry-After: 1). Requests no rule matches are passed through. Writes the port it
+(429 with Retry-After: 1); for the /logs zips also zipbomb (a 200 with a zip whose one entry
+inflates 64 MiB of zeros, ratio ~1000) and traversal (the real zip with an extra entry named
+../../spot-escape, which a reader must refuse). Requests no rule matches are passed through. Writes the port it
 listens on to PORT_FILE and a line per injected fault to stdout.
 """
 import http.server
@@ -21,6 +23,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import zipfile
+import io
 
 upstream_port = int(sys.argv[1])
 with open(sys.argv[2]) as f:
@@ -79,6 +83,20 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         elif fault == "stall":
             time.sleep(10)
             self.answer(*self.upstream())
+        elif fault == "zipbomb":
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+                z.writestr("eventlog", b"\0" * (64 << 20))
+            self.answer(200, "application/octet-stream", out.getvalue())
+        elif fault == "traversal":
+            status, ctype, body = self.upstream()
+            out = io.BytesIO()
+            with zipfile.ZipFile(io.BytesIO(body)) as real, \
+                    zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+                z.writestr("../../spot-escape", b"written outside the work area")
+                for info in real.infolist():
+                    z.writestr(info, real.read(info))
+            self.answer(200, "application/octet-stream", out.getvalue())
         elif fault == "throttle":
             self.answer(429, "text/plain", b"slow down", [("Retry-After", "1")])
         else:

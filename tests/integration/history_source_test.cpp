@@ -22,67 +22,6 @@ std::int64_t now_ms() {
         .count();
 }
 
-// One spotd configuration with the history source and the file sink, in its own directory.
-struct Crawl {
-    TempDir dir;
-    fs::path config = dir / "spot.yaml", out = dir / "out", state = dir / "state";
-
-    void write(unsigned short port, const std::string& source_extra,
-               const std::string& pipeline_extra = "") const {
-        write_file(config, "state_dir: " + state.string() +
-                               "\nadmin_listen: \"\"\nlog_format: text\npipelines:\n  shs:\n" +
-                               pipeline_extra +
-                               "    source:\n      plugin: history\n      url: http://127.0.0.1:" +
-                               std::to_string(port) +
-                               "\n      lookback: 36500d\n      time_step: 365d\n" +
-                               (source_extra.find("completion_timeout") == std::string::npos
-                                    ? "      completion_timeout: 0s\n"
-                                    : "") +
-                               source_extra +
-                               "    aggregators:\n      - plugin: spot-aggregate\n        raw: true\n"
-                               "    sinks:\n      - plugin: file\n        dir: " +
-                               out.string() + "\n");
-    }
-    int once(std::string* log = nullptr) const {
-        std::string o, e;
-        const int code = run({SPOTD, "--once", "--config", config.string()}, &o, &e,
-                             std::chrono::minutes(5));
-        if (log) {
-            *log = o + e;
-        }
-        return code;
-    }
-    [[nodiscard]] std::vector<json::object> docs(const std::string& stream) const {
-        std::vector<json::object> out_docs;
-        if (!fs::exists(out / (stream + ".jsonl"))) {
-            return out_docs;
-        }
-        for (const auto& line : read_lines(out / (stream + ".jsonl"))) {
-            if (!line.empty()) {
-                out_docs.push_back(json::parse(line).as_object());
-            }
-        }
-        return out_docs;
-    }
-    [[nodiscard]] std::multiset<std::string> ids(const std::string& stream) const {
-        std::multiset<std::string> s;
-        for (const auto& d : docs(stream)) {
-            s.insert(std::string(d.at("_id").as_string()));
-        }
-        return s;
-    }
-};
-
-// The completed applications the server lists: id -> number of attempts.
-std::map<std::string, std::size_t> server_apps(unsigned short port) {
-    std::map<std::string, std::size_t> apps;
-    const auto listed = shs_get(port, "applications?status=completed");
-    for (const auto& a : listed.as_array()) {
-        apps[std::string(a.at("id").as_string())] = a.at("attempts").as_array().size();
-    }
-    return apps;
-}
-
 // Properties SPEC §4.1 removes from documents.
 const std::regex kRemoved(
     R"(^spark\.(driver\.(host|port|appUIAddress|extraJavaOptions)|jars|eventLog\.dir|ui\.filters)"
@@ -263,27 +202,6 @@ TEST_CASE("history: a log added while the daemon runs is taken by the next pass"
     CHECK(code == 0);
     CHECK(c.ids("raw").size() == first.size() + 1);
 }
-
-namespace {
-
-struct FaultProxy {
-    TempDir dir;
-    std::unique_ptr<Process> proc;
-    unsigned short port = 0;
-    FaultProxy(unsigned short upstream, const std::string& rules) {
-        write_file(dir / "rules.json", rules);
-        proc = std::make_unique<Process>(
-            std::vector<std::string>{"/usr/bin/python3",
-                                     SPOT_SOURCE_DIR "/tests/integration/fault_proxy.py",
-                                     std::to_string(upstream), (dir / "rules.json").string(),
-                                     (dir / "port").string()},
-            dir.path());
-        REQUIRE(eventually([&] { return fs::exists(dir / "port"); }));
-        port = static_cast<unsigned short>(std::stoi(read_file(dir / "port")));
-    }
-};
-
-}  // namespace
 
 TEST_CASE("history: faults from the server end in a landed run or one err document each") {
     const auto port = shs_port();

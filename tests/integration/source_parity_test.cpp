@@ -1,7 +1,8 @@
-// The two sources end in the same documents: spotd with the history source over the real History
-// Server and spotd with the eventlog source over the very logs that server reads must write
-// equal agg documents, field by field, except spot.time_processed and the differences listed in
-// kKnown (one line each, with the reason; the same as the eventlog parity test's).
+// The ways to a run end in the same documents: spotd with the history source over the real
+// History Server, its details from the REST endpoints (`details: rest`) or from the logs it
+// downloads (`details: logs`), and spotd with the eventlog source over the very logs that server
+// reads must write equal agg documents, field by field, except the differences listed in kKnown
+// (one line each, with the reason; the same as the eventlog parity test's).
 #include "integration/shs_support.hpp"
 
 #include <boost/json.hpp>
@@ -23,6 +24,7 @@ struct Known {
 };
 const Known kKnown[] = {
     {R"(spot\.time_processed)", "when each document was made"},
+    {R"(spot\.details_source)", "which path gave the details (rest, logs; none for eventlog)"},
     {R"(attempt\.aggs\.stages\.shuffle(Merged\w+|CorruptMergedBlockChunks)\.\w+)",
      "SPARK-43100: the 3.5.9 server does not read Spark 3.5's 'Push Based Shuffle' metrics and "
      "reports 0; the log is right (DESIGN §4)"},
@@ -75,31 +77,23 @@ std::map<std::string, json::object> crawl(const TempDir& dir, const std::string&
     return agg_docs(dir / name / "agg.jsonl");
 }
 
-}  // namespace
+struct Compared {
+    std::size_t documents = 0, fields = 0, differing = 0, known = 0;
+};
 
-TEST_CASE("the history and eventlog sources write the same agg documents for the same logs") {
-    const auto port = shs_port();
-    TempDir dir;
-    const auto from_server = crawl(dir, "history",
-                                   "      plugin: history\n      url: http://127.0.0.1:" +
-                                       std::to_string(port) +
-                                       "\n      lookback: 36500d\n      time_step: 36500d\n"
-                                       "      completion_timeout: 0s\n");
-    const auto from_logs = crawl(dir, "eventlog",
-                                 std::string("      plugin: eventlog\n      dir: ") + SPOT_SHS_LOGS +
-                                     "\n      history_host: 127.0.0.1\n");
-    REQUIRE(from_server.size() >= 25);
-
-    std::size_t compared = 0, differing = 0, known = 0, documents = 0;
+// Compares the agg documents of `b` with those of `a` (the REST path), field by field.
+Compared compare(const std::string& what, const std::map<std::string, json::object>& a_docs,
+                 const std::map<std::string, json::object>& b_docs) {
+    Compared c;
     std::map<std::string, std::size_t> known_hits;
-    for (const auto& [id, doc] : from_server) {
-        INFO("agg document " << id);
-        auto it = from_logs.find(id);
-        CHECK(it != from_logs.end());  // every run the server serves, the eventlog source reads
-        if (it == from_logs.end()) {
+    for (const auto& [id, doc] : a_docs) {
+        INFO(what << ": agg document " << id);
+        auto it = b_docs.find(id);
+        CHECK(it != b_docs.end());  // every run the server serves, the other path reads
+        if (it == b_docs.end()) {
             continue;
         }
-        ++documents;
+        ++c.documents;
         std::map<std::string, json::value> a, b;
         flatten(doc, "", a);
         flatten(it->second, "", b);
@@ -107,7 +101,7 @@ TEST_CASE("the history and eventlog sources write the same agg documents for the
         for (const auto& [k, v] : a) fields.insert(k);
         for (const auto& [k, v] : b) fields.insert(k);
         for (const auto& f : fields) {
-            ++compared;
+            ++c.fields;
             const auto x = a.find(f), y = b.find(f);
             if (x != a.end() && y != b.end() && same(x->second, y->second)) {
                 continue;
@@ -119,23 +113,55 @@ TEST_CASE("the history and eventlog sources write the same agg documents for the
                 }
             }
             if (why != nullptr) {
-                ++known;
+                ++c.known;
                 ++known_hits[why->field];
                 continue;
             }
-            ++differing;
-            UNSCOPED_INFO(id << " " << f << ": history "
-                             << (x == a.end() ? "absent" : json::serialize(x->second))
-                             << ", eventlog "
-                             << (y == b.end() ? "absent" : json::serialize(y->second)));
+            ++c.differing;
+            UNSCOPED_INFO(what << ": " << id << " " << f << ": rest "
+                               << (x == a.end() ? "absent" : json::serialize(x->second)) << ", other "
+                               << (y == b.end() ? "absent" : json::serialize(y->second)));
         }
     }
-    std::cout << "source parity: " << documents << " agg documents, " << compared
-              << " fields compared, " << differing << " differ, " << known
+    std::cout << what << ": " << c.documents << " agg documents, " << c.fields
+              << " fields compared, " << c.differing << " differ, " << c.known
               << " known differences:\n";
     for (const auto& k : kKnown) {
         std::cout << "  " << known_hits[k.field] << " x " << k.field << " (" << k.reason << ")\n";
     }
-    CHECK(differing == 0);
-    CHECK(from_logs.size() == from_server.size());
+    return c;
+}
+
+std::string history_source(unsigned short port, const std::string& details) {
+    return "      plugin: history\n      url: http://127.0.0.1:" + std::to_string(port) +
+           "\n      lookback: 36500d\n      time_step: 36500d\n      completion_timeout: 0s\n"
+           "      details: " + details + "\n";
+}
+
+}  // namespace
+
+TEST_CASE("the history source (REST and downloaded logs) and the eventlog source write the same "
+          "agg documents for the same logs") {
+    const auto port = shs_port();
+    TempDir dir;
+    const auto from_rest = crawl(dir, "history-rest", history_source(port, "rest"));
+    const auto from_download = crawl(dir, "history-logs", history_source(port, "logs"));
+    const auto from_logs = crawl(dir, "eventlog",
+                                 std::string("      plugin: eventlog\n      dir: ") + SPOT_SHS_LOGS +
+                                     "\n      history_host: 127.0.0.1\n");
+    REQUIRE(from_rest.size() >= 25);
+
+    for (const auto& [id, doc] : from_rest) {
+        CHECK(doc.at("spot").at("details_source").as_string() == "rest");
+    }
+    for (const auto& [id, doc] : from_download) {
+        INFO(id);
+        CHECK(doc.at("spot").at("details_source").as_string() == "logs");  // no fallback here
+    }
+    const auto logs = compare("history details: logs vs rest", from_rest, from_download);
+    CHECK(logs.differing == 0);
+    CHECK(from_download.size() == from_rest.size());
+    const auto eventlog = compare("eventlog source vs history rest", from_rest, from_logs);
+    CHECK(eventlog.differing == 0);
+    CHECK(from_logs.size() == from_rest.size());
 }

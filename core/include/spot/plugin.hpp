@@ -44,6 +44,8 @@ struct Run {
     json::value checkpoint;
     // Documents produced on the way (err documents of enrichers); the runner appends them.
     std::vector<struct Document> extra_docs;
+    // Extra fields of the documents' `spot` object, set by the source (e.g. details_source).
+    json::object spot_fields;
 };
 
 // What sinks store. `stream` is mapped by each sink to an index or a file (raw, agg, err, ...).

@@ -11,7 +11,10 @@ namespace spot::aggregators::aggregate {
 namespace {
 
 json::object spot_field(const Run& run, const std::string& time_processed) {
-    return json::object{{"time_processed", time_processed}, {"history_host", run.history_host}};
+    json::object spot = run.spot_fields;
+    spot["time_processed"] = time_processed;
+    spot["history_host"] = run.history_host;
+    return spot;
 }
 
 std::string attempt_id_of(const json::object& attempt) {

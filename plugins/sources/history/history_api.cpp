@@ -34,25 +34,53 @@ std::string HistoryApi::server_time(std::int64_t epoch_ms) {
     return t + "GMT";
 }
 
+asio::awaitable<bool> HistoryApi::wait_to_retry(const Error& e, int attempt) {
+    if (!server_trouble(e) || attempt > options_.retry_attempts) {
+        co_return false;
+    }
+    log_->warn("History Server answered badly; asking again in {} s (retry {}/{}): {}",
+               options_.retry_sleep.count() / 1000.0, attempt, options_.retry_attempts,
+               e.describe());
+    // In slices, so that a shutdown does not wait out the whole retry_sleep.
+    const auto until = std::chrono::steady_clock::now() + options_.retry_sleep;
+    while (std::chrono::steady_clock::now() < until) {
+        if (stopping_ && stopping_()) {
+            co_return false;
+        }
+        asio::steady_timer t(co_await asio::this_coro::executor,
+                             std::min<std::chrono::steady_clock::duration>(
+                                 std::chrono::seconds(1), until - std::chrono::steady_clock::now()));
+        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    co_return true;
+}
+
 asio::awaitable<Result<json::value>> HistoryApi::get(std::string target, std::string label) {
     for (int attempt = 1;; ++attempt) {
         auto r = co_await endpoint_->get_json(target, label);
-        if (r || !server_trouble(r.error()) || attempt > options_.retry_attempts) {
+        if (r) {
             co_return r;
         }
-        log_->warn("History Server answered badly; asking again in {} s (retry {}/{}): {}",
-                   options_.retry_sleep.count() / 1000.0, attempt, options_.retry_attempts,
-                   r.error().describe());
-        // In slices, so that a shutdown does not wait out the whole retry_sleep.
-        const auto until = std::chrono::steady_clock::now() + options_.retry_sleep;
-        while (std::chrono::steady_clock::now() < until) {
-            if (stopping_ && stopping_()) {
-                co_return r;
-            }
-            asio::steady_timer t(co_await asio::this_coro::executor,
-                                 std::min<std::chrono::steady_clock::duration>(
-                                     std::chrono::seconds(1), until - std::chrono::steady_clock::now()));
-            co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+        const bool again = co_await wait_to_retry(r.error(), attempt);
+        if (!again) {
+            co_return r;
+        }
+    }
+}
+
+asio::awaitable<Result<std::uint64_t>> HistoryApi::download(std::string target,
+                                                            std::filesystem::path file,
+                                                            std::uint64_t max_bytes,
+                                                            std::chrono::milliseconds timeout,
+                                                            bool patient) {
+    for (int attempt = 1;; ++attempt) {
+        auto r = co_await endpoint_->download(target, "logs", file, max_bytes, timeout);
+        if (r || !patient) {
+            co_return r;
+        }
+        const bool again = co_await wait_to_retry(r.error(), attempt);
+        if (!again) {
+            co_return r;
         }
     }
 }

@@ -9,6 +9,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 
 namespace spot::sources::history {
@@ -31,6 +32,12 @@ class HistoryApi {
     // The application as listed, each attempt extended with its three detail arrays.
     asio::awaitable<Result<json::object>> details(json::object app);
 
+    // GET `target` streamed to `file` (the /logs zips). `patient`: server trouble is waited out
+    // as for the JSON endpoints; otherwise the HTTP client's own retries are all.
+    asio::awaitable<Result<std::uint64_t>> download(std::string target, std::filesystem::path file,
+                                                    std::uint64_t max_bytes,
+                                                    std::chrono::milliseconds timeout, bool patient);
+
     // Consulted while waiting retry_sleep: a shutdown cuts the wait short (the run is then not
     // committed and is asked again at the next start).
     void set_stop_check(std::function<bool()> stopping) { stopping_ = std::move(stopping); }
@@ -40,6 +47,8 @@ class HistoryApi {
 
    private:
     asio::awaitable<Result<json::value>> get(std::string target, std::string label);
+    // After a failed attempt: whether to ask again, having waited retry_sleep if so.
+    asio::awaitable<bool> wait_to_retry(const Error& e, int attempt);
     std::shared_ptr<http::Endpoint> endpoint_;
     ApiOptions options_;
     std::shared_ptr<spdlog::logger> log_;

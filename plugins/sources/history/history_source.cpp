@@ -58,6 +58,27 @@ HistorySource::HistorySource(const PluginContext& ctx, HistoryOptions options)
     held_back_ = &ctx.metrics->gauge(
         "spot_source_runs_held_back",
         "Runs listed but not yet older than completion_timeout, in the last pass.", labels);
+    const char* details_help = "Runs whose details came from the downloaded log or the REST API.";
+    via_logs_total_ = &ctx.metrics->counter("spot_history_details_total", details_help,
+                                            {{"pipeline", ctx.pipeline}, {"via", "logs"}});
+    via_rest_total_ = &ctx.metrics->counter("spot_history_details_total", details_help,
+                                            {{"pipeline", ctx.pipeline}, {"via", "rest"}});
+    fallback_total_ = &ctx.metrics->counter(
+        "spot_history_logs_fallback_total",
+        "Runs (details: auto) whose log could not be had or read, taken through the REST API.",
+        labels);
+    if (options_.details != Details::Rest) {
+        if (options_.logs.work_dir.empty()) {
+            const auto base = ctx.state_dir.empty() ? std::filesystem::temp_directory_path()
+                                                    : ctx.state_dir;
+            options_.logs.work_dir = base / "downloads" / ctx.pipeline;
+        }
+        logs_ = std::make_unique<LogDetails>(
+            *api_, options_.logs, ctx.workers, ctx.log,
+            &ctx.metrics->counter("spot_history_log_bytes_total",
+                                  "Uncompressed event-log bytes parsed from /logs downloads.",
+                                  labels));
+    }
 }
 
 std::vector<HistorySource::Window> HistorySource::windows(std::int64_t now) const {
@@ -119,6 +140,8 @@ asio::awaitable<Result<void>> HistorySource::pass(RunQueue& queue) {
     api_->set_stop_check([&queue] { return queue.stopping(); });  // reset before returning
     PassCounts total;
     const auto started = std::chrono::steady_clock::now();
+    const std::uint64_t logs0 = via_logs_total_->value(), rest0 = via_rest_total_->value(),
+                        fallback0 = fallback_total_->value();
     Result<void> listed;
     for (std::size_t i = 0; i < ws.size() && !queue.stopping() && !fatal_; ++i) {
         PassCounts step;
@@ -149,10 +172,12 @@ asio::awaitable<Result<void>> HistorySource::pass(RunQueue& queue) {
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     log_->info("pass {} windows={} listed={} matched={} new={} failed={} held_back={} "
-               "seconds={:.2f} rate={:.1f} runs/s",
+               "details_logs={} details_rest={} logs_fallback={} seconds={:.2f} rate={:.1f} "
+               "runs/s",
                options_.method == Method::All ? "all" : "latest", ws.size(), total.listed,
-               total.matched, total.fresh, failed_in_pass_, total.held_back, secs,
-               secs > 0 ? total.fresh / secs : 0.0);
+               total.matched, total.fresh, failed_in_pass_, total.held_back,
+               via_logs_total_->value() - logs0, via_rest_total_->value() - rest0,
+               fallback_total_->value() - fallback0, secs, secs > 0 ? total.fresh / secs : 0.0);
     if (!listed) {
         co_return listed.error();
     }
@@ -228,14 +253,48 @@ asio::awaitable<Result<void>> HistorySource::crawl(RunQueue& queue, Window w,
     co_return Result<void>{};
 }
 
+asio::awaitable<Result<json::object>> HistorySource::details(const json::object& app,
+                                                             json::object& via) {
+    if (logs_ && !(options_.details == Details::Auto && logs_unsupported_)) {
+        auto from_log = co_await logs_->details(app, options_.details == Details::Logs);
+        if (from_log || options_.details == Details::Logs) {
+            if (from_log) {
+                via_logs_total_->inc();
+                via["details_source"] = "logs";
+            }
+            co_return from_log;
+        }
+        const Error& why = from_log.error();
+        fallback_total_->inc();
+        via["details_fallback"] = why.describe();
+        if (why.code == ErrorCode::Http && why.http_status == 404) {
+            logs_unsupported_ = true;
+            log_->warn("the History Server answers 404 on /logs ({}): details through the REST "
+                       "API from now on (until restart)",
+                       why.describe());
+        } else {
+            log_->warn("log of app='{}' not usable, details through the REST API: {}",
+                       std::string(app.at("id").as_string()), why.describe());
+        }
+    }
+    auto from_rest = co_await api_->details(app);
+    if (from_rest) {
+        via_rest_total_->inc();
+        via["details_source"] = "rest";
+    }
+    co_return from_rest;
+}
+
 asio::awaitable<void> HistorySource::fetch_and_submit(RunQueue& queue, Listed listed) {
-    auto details = co_await api_->details(std::move(listed.app));
+    json::object via;
+    auto details = co_await this->details(listed.app, via);
     if (details) {
         Run run;
         run.app_id = listed.id;
         run.history_host = options_.history_host;
         run.app = std::move(*details);
         run.checkpoint = json::object{{"id", listed.id}, {"end_ms", listed.end_ms}};
+        run.spot_fields = std::move(via);
         co_await queue.submit(std::move(run));
     } else if (queue.stopping()) {
         // Cut short by shutdown: neither recorded nor marked, so the next start asks again.
@@ -248,7 +307,8 @@ asio::awaitable<void> HistorySource::fetch_and_submit(RunQueue& queue, Listed li
         // Marked first, so the state the pipeline saves with the err document includes it.
         state_.commit(listed.id, listed.end_ms);
         auto recorded =
-            co_await queue.fail(details.error(), listed.id, options_.history_host, "raw");
+            co_await queue.fail(details.error(), listed.id, options_.history_host,
+                                options_.details == Details::Logs ? "logs" : "raw");
         if (!recorded && !fatal_) {
             fatal_ = recorded.error();
         }

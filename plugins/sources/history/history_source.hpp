@@ -6,6 +6,7 @@
 
 #include "crawl_state.hpp"
 #include "history_api.hpp"
+#include "log_details.hpp"
 
 #include <spot/name_filter.hpp>
 #include <spot/plugin.hpp>
@@ -15,6 +16,7 @@
 namespace spot::sources::history {
 
 enum class Method { All, Latest };
+enum class Details { Rest, Logs, Auto };
 
 struct HistoryOptions {
     std::string url;
@@ -28,6 +30,8 @@ struct HistoryOptions {
     std::string history_host;  // empty: the URL's host
     ApiOptions api;
     http::ClientOptions client;
+    Details details = Details::Auto;
+    LogOptions logs;  // work_dir empty: <state_dir>/downloads/<pipeline>
 };
 
 class HistorySource final : public Source {
@@ -57,12 +61,16 @@ class HistorySource final : public Source {
                                         PassCounts& counts);
     // Fetches one run's details and submits it (or records its failure); runs detached.
     asio::awaitable<void> fetch_and_submit(RunQueue& queue, Listed run);
+    // The details by the configured path; `via` says which one gave them (spot.details_source).
+    asio::awaitable<Result<json::object>> details(const json::object& app, json::object& via);
     [[nodiscard]] std::vector<Window> windows(std::int64_t now_ms) const;
 
     HistoryOptions options_;
     std::shared_ptr<spdlog::logger> log_;
     asio::any_io_executor io_;
     std::unique_ptr<HistoryApi> api_;
+    std::unique_ptr<LogDetails> logs_;  // details: logs or auto
+    bool logs_unsupported_ = false;     // the server answered 404 on /logs (auto: rest from then on)
     NameFilter selected_;
     CrawlState state_;
     bool asked_sinks_ = false;
@@ -77,6 +85,9 @@ class HistorySource final : public Source {
     Counter* skipped_total_ = nullptr;
     Counter* fetch_failed_total_ = nullptr;
     Gauge* held_back_ = nullptr;
+    Counter* via_logs_total_ = nullptr;
+    Counter* via_rest_total_ = nullptr;
+    Counter* fallback_total_ = nullptr;
 };
 
 }  // namespace spot::sources::history

@@ -1,4 +1,5 @@
-// history: Runs from a Spark History Server's REST API.
+// history: Runs from a Spark History Server: listed through its REST API, details from the
+// downloaded event logs or the REST endpoints.
 #include "history_source.hpp"
 
 #include <spot/http_options.hpp>
@@ -44,6 +45,35 @@ constexpr spot_option_decl kOptions[] = {
            0, nullptr, "0", "10000"),
     option("history_host", SPOT_OPT_STRING, "",
            "Value of history_host in the documents; empty: the URL's host name."),
+    option("details", SPOT_OPT_ENUM, "auto",
+           "Where a run's details come from. rest: the environment, allexecutors and stages "
+           "endpoints (each makes the server replay the log; slow, cut at "
+           "spark.ui.retainedStages/retainedTasks). logs: the attempt's event log downloaded "
+           "from /logs and parsed here (many times faster, complete; a failure is an err "
+           "document). auto: logs, falling back to rest for a run whose log cannot be had "
+           "(counted, and noted in spot.details_source); a server answering 404 on /logs is "
+           "asked through rest from then on.",
+           0, "rest|logs|auto"),
+    option("download_dir", SPOT_OPT_PATH, "",
+           "Where downloaded log zips are kept while they are read (one per attempt in flight, "
+           "removed after); empty: <state_dir>/downloads/<pipeline>."),
+    option("max_download_size", SPOT_OPT_SIZE, "16GiB",
+           "A /logs zip larger than this is refused (err document, or the REST fallback).", 0,
+           nullptr, "1MiB", "1TiB"),
+    option("max_log_size", SPOT_OPT_SIZE, "64GiB",
+           "Refuse a zip whose entries declare more uncompressed bytes than this (or inflate "
+           "beyond what they declare).",
+           0, nullptr, "1MiB", "16TiB"),
+    option("max_compression_ratio", SPOT_OPT_DOUBLE, "250",
+           "Refuse a zip entry (over 1 MiB) that inflates more than this many times (a zip "
+           "bomb; real event logs deflate 5-30 times).",
+           0, nullptr, "2", "100000"),
+    option("download_timeout", SPOT_OPT_DURATION, "10m",
+           "Longest wait for one whole /logs download (read_timeout applies to other requests).",
+           0, nullptr, "1s", "1d"),
+    option("max_line_size", SPOT_OPT_SIZE, "64MiB",
+           "A log line longer than this makes that log fail (protects memory).", 0, nullptr,
+           "64KiB", "1GiB"),
     SPOT_HTTP_CLIENT_OPTIONS,
 };
 
@@ -69,6 +99,14 @@ std::unique_ptr<Plugin> create(const PluginContext& ctx, const Options& options)
     o.api.retry_sleep = options.duration("retry_sleep");
     o.api.retry_attempts = static_cast<int>(options.integer("retry_attempts"));
     o.history_host = options.str("history_host");
+    const auto& details = options.str("details");
+    o.details = details == "rest" ? Details::Rest : details == "logs" ? Details::Logs : Details::Auto;
+    o.logs.work_dir = options.str("download_dir");
+    o.logs.max_download_size = static_cast<std::uint64_t>(options.integer("max_download_size"));
+    o.logs.zip.max_bytes = static_cast<std::uint64_t>(options.integer("max_log_size"));
+    o.logs.zip.max_ratio = options.number("max_compression_ratio");
+    o.logs.download_timeout = options.duration("download_timeout");
+    o.logs.max_line_size = static_cast<std::size_t>(options.integer("max_line_size"));
     o.client = http::client_options(options);
     return std::make_unique<HistorySource>(ctx, std::move(o));
 }
@@ -76,7 +114,8 @@ std::unique_ptr<Plugin> create(const PluginContext& ctx, const Options& options)
 constexpr spot_factory kFactory{&create};
 constexpr spot_plugin_descriptor kDescriptor = make_descriptor(
     "history", SPOT_KIND_SOURCE, "0.1.0",
-    "Crawls a Spark History Server's REST API for completed runs (methods all and latest).",
+    "Crawls a Spark History Server for completed runs (methods all and latest); details from "
+    "the downloaded event logs or the REST endpoints.",
     kOptions, &kFactory);
 
 }  // namespace

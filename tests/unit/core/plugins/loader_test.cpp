@@ -33,11 +33,13 @@ namespace {
 
 struct Refusal {
     const char* file;
-    const char* message;
+    std::string message;
 };
 
 const Refusal kRefusals[] = {
-    {"libspot-test-bad-abi.so", "ABI version 999, spotd expects 2; rebuild the plugin"},
+    {"libspot-test-bad-abi.so",
+     "ABI version 999, spotd expects " + std::to_string(SPOT_PLUGIN_ABI_VERSION) +
+         "; rebuild the plugin"},
     {"libspot-test-bad-toolchain.so", "built with toolchain 'msvc-19;cxxabi=0;boost=0'"},
     {"libspot-test-no-entry.so", "no entry point 'spot_plugin_entry'"},
     {"libspot-test-unresolved.so", "cannot load the library"},
