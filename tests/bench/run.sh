@@ -57,6 +57,6 @@ print(f"eventlog: {float(f['mb_per_cpu_s']):.0f} MB/s per core, {float(f['wall_s
 PY
 
 echo
-tests/bench/history_bench.sh "$build" 220 8
+tests/bench/history_bench.sh "$build" 520 8
 tests/bench/es_bench.sh "$build" 20000 opensearch 2 200
 tests/bench/es_bench.sh "$build" 20000 elasticsearch 2 200

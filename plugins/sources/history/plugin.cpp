@@ -52,7 +52,7 @@ constexpr spot_option_decl kOptions[] = {
            "from /logs and parsed here (many times faster, complete; a failure is an err "
            "document). auto: logs, falling back to rest for a run whose log cannot be had "
            "(counted, and noted in spot.details_source); a server answering 404 on /logs is "
-           "asked through rest from then on.",
+           "asked through rest from then on. Use rest only when the server forbids /logs.",
            0, "rest|logs|auto"),
     option("download_dir", SPOT_OPT_PATH, "",
            "Where downloaded log zips are kept while they are read (one per attempt in flight, "
