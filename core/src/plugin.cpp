@@ -9,4 +9,10 @@ asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> Sink::known_runs(s
                                                                               std::int64_t) {
     co_return std::optional<std::vector<KnownRun>>{};
 }
+
+Result<void> Enricher::enrich(Run&) { return {}; }
+
+asio::awaitable<Result<void>> Enricher::enrich_async(Run& run) { co_return enrich(run); }
+
+Result<void> Enricher::post_aggregate(const Run&, std::vector<Document>&) { return {}; }
 }  // namespace spot

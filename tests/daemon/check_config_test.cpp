@@ -2,6 +2,8 @@
 // and exit code 2. Runs the real binary with the real plugins.
 #include "support/process.hpp"
 
+#include <spot/plugin_abi.h>
+
 #include <catch2/catch.hpp>
 
 using namespace spot::test;
@@ -126,5 +128,5 @@ TEST_CASE("spotd refuses usage errors with exit code 2 and explains", "[daemon][
     CHECK(run({SPOTD, "--help"}, &out, &err) == 0);
     CHECK(out.find("--check-config") != std::string::npos);
     CHECK(run({SPOTD, "--version"}, &out, &err) == 0);
-    CHECK(out.find("plugin ABI 2") != std::string::npos);
+    CHECK(out.find("plugin ABI " + std::to_string(SPOT_PLUGIN_ABI_VERSION)) != std::string::npos);
 }

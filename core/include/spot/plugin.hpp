@@ -105,7 +105,15 @@ class Source : public Plugin {
 class Enricher : public Plugin {
    public:
     [[nodiscard]] spot_plugin_kind kind() const noexcept final { return SPOT_KIND_ENRICHER; }
-    virtual Result<void> enrich(Run& run) = 0;
+    // Enrichment done on the spot (classification by name). Default: nothing.
+    virtual Result<void> enrich(Run& run);
+    // What the pipeline calls: an enricher that waits on a service (a REST API) overrides this
+    // one; by default it is enrich(). Runs on the worker pool and may resume on any of its
+    // threads.
+    virtual asio::awaitable<Result<void>> enrich_async(Run& run);
+    // Called after the aggregators with the documents made from `run` (still enriched), for
+    // metrics that need both the enrichment and the aggregates. Default: nothing.
+    virtual Result<void> post_aggregate(const Run& run, std::vector<struct Document>& docs);
 };
 
 class Aggregator : public Plugin {

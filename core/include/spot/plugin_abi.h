@@ -22,7 +22,7 @@ extern "C" {
 
 /* Bumped on any change to the structs below or to plugin.hpp's interfaces. The loader refuses
  * any other value. 2: the shared HTTP client in PluginContext, Sink::known_runs. */
-#define SPOT_PLUGIN_ABI_VERSION 3u
+#define SPOT_PLUGIN_ABI_VERSION 4u
 
 /* Name of the one exported symbol; its type is spot_plugin_entry_fn. */
 #define SPOT_PLUGIN_ENTRY_SYMBOL "spot_plugin_entry"

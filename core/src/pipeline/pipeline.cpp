@@ -282,7 +282,8 @@ asio::awaitable<Pipeline::Processed> Pipeline::transform(std::shared_ptr<Pipelin
     for (std::size_t i = 0; i < self->enrichers_.size(); ++i) {
         const std::string stage = "enrich:" + self->enricher_ids_[i];
         try {
-            if (auto r = self->enrichers_[i]->enrich(run); !r) {
+            auto r = co_await self->enrichers_[i]->enrich_async(run);
+            if (!r) {
                 record(r.error(), stage);
             }
         } catch (const std::exception& e) {
@@ -301,6 +302,17 @@ asio::awaitable<Pipeline::Processed> Pipeline::transform(std::shared_ptr<Pipelin
             }
         } catch (const std::exception& e) {
             record(from_exception(e, self->name()), "aggregations");
+        }
+    }
+    // Enrichers that refine the aggregates (e.g. Enceladus storage-size metrics), in order.
+    for (std::size_t i = 0; i < self->enrichers_.size(); ++i) {
+        try {
+            if (auto r = self->enrichers_[i]->post_aggregate(run, out.docs); !r) {
+                record(r.error(), "enrich:" + self->enricher_ids_[i]);
+            }
+        } catch (const std::exception& e) {
+            record(from_exception(e, self->name() + "." + self->enricher_ids_[i]),
+                   "enrich:" + self->enricher_ids_[i]);
         }
     }
     for (auto& d : run.extra_docs) {
