@@ -6,7 +6,7 @@
 set -euo pipefail
 
 runtime_packages=(
-    libboost-json1.81.0 libyaml-cpp0.7 libspdlog1.10 libfmt9 libssl3 libsystemd0 libzstd1 liblz4-1 libsnappy1v5 liblzf1 libsimdjson14 libzip4 ca-certificates
+    libboost-json1.81.0 libyaml-cpp0.7 libspdlog1.10 libfmt9 libssl3 libsystemd0 libzstd1 liblz4-1 libsnappy1v5 liblzf1 libsimdjson14 libzip4 tzdata ca-certificates
 )
 packages=(
     build-essential cmake ninja-build ccache pkg-config git

@@ -157,15 +157,19 @@ struct Coverage {
     std::vector<std::string> missing;  // "<pattern> <field> (<type>)"
 };
 
-// Every dashboard field (Enceladus ones aside) must be in at least one agg document, or in the
-// err document, with the type its index pattern declares.
+enum class DashboardFields { Default, Enceladus };
+
+// Every dashboard field of the kind asked (the default pipeline's, or the Enceladus module's on
+// spot_agg_*) must be in at least one agg document, or in the err document, with the type its
+// index pattern declares.
 inline Coverage dashboard_coverage(const Dashboards& dashboards, const std::vector<json::value>& agg_docs,
-                                   const json::value& err_doc) {
+                                   const json::value& err_doc,
+                                   DashboardFields which = DashboardFields::Default) {
     Coverage c;
     for (const auto& [pattern, fields] : dashboards.fields) {
         const auto& types = dashboards.pattern_types.at(pattern);
         for (const auto& f : fields) {
-            if (enceladus_field(f)) {
+            if (enceladus_field(f) != (which == DashboardFields::Enceladus)) {
                 continue;
             }
             ++c.total;
