@@ -177,10 +177,12 @@ TEST_CASE("enceladus: runs of every naming generation are classified and enriche
     CHECK(menas.stats().at("logins") == 1);  // one session for every run
 }
 
-TEST_CASE("enceladus: the 3.x login (JWT header) and expired sessions are handled") {
+TEST_CASE("enceladus: the 3.x login (JWT header), expired sessions and runs Menas does not know") {
     const auto port = shs_port();
     const auto ids = enceladus_apps(port);
-    Menas menas(3, menas_runs(ids), /*token_uses=*/2);
+    auto runs = menas_runs(ids);
+    runs.pop_back();  // Menas knows nothing of the last app: it answers []
+    Menas menas(3, runs, /*token_uses=*/2);
     Crawl c;
     c.write(port, "      details: auto\n      concurrency: 1\n", enrichers(menas.port, "        login_backoff: 10ms\n"));
     std::string log;
@@ -190,8 +192,11 @@ TEST_CASE("enceladus: the 3.x login (JWT header) and expired sessions are handle
     const auto by_name = agg_by_name(c);
     for (const auto& e : kApps) {
         INFO(e.name);
-        CHECK(by_name.at(e.name).front().at("attempt").as_object().contains("app_specific_data"));
+        const bool known = &e != &kApps[std::size(kApps) - 1];
+        CHECK(by_name.at(e.name).front().at("attempt").as_object().contains("app_specific_data") == known);
+        CHECK(by_name.at(e.name).front().at("app_specific_data").at("classification").at("project") == "enceladus");
     }
+    CHECK(log.find("Menas holds 0 run(s) for it, none matching") != std::string::npos);
     const auto stats = menas.stats();
     // Every token is good for two requests: six runs need three logins, each after a 401.
     CHECK(stats.at("logins").as_int64() >= 3);
