@@ -31,6 +31,7 @@ start)
     "$jh/bin/java" -cp "$sh/jars/*" -Xmx1g \
         -Dspark.history.fs.logDirectory="file:$logs" \
         -Dspark.history.fs.update.interval=1s \
+        -Dspark.history.retainedApplications=1000 \
         -Dspark.history.ui.port="$port" \
         org.apache.spark.deploy.history.HistoryServer >"$out" 2>&1 &
     pid=$!
