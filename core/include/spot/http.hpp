@@ -81,6 +81,8 @@ struct Response {
 
 // The first bytes of a body, printable, for error messages.
 std::string body_excerpt(std::string_view body, std::size_t max = 160);
+// A final non-2xx answer as an Http error ("HTTP 404: <first bytes>", with http_status).
+Error status_error(const Response& r, const std::string& where);
 
 struct Pool;
 

@@ -134,7 +134,9 @@ asio::awaitable<Result<Response>> roundtrip(Stream& stream, Connection& c,
         auto msg = parser.release();
         copy_headers(msg, r);
         keep_alive = msg.keep_alive();
-        r.body_bytes = msg.body().size();
+        msg.body().close();  // flushed: the size on disk is what was received
+        std::error_code size_ec;
+        r.body_bytes = std::filesystem::file_size(request.save_to, size_ec);
         co_return r;
     }
     bhttp::response_parser<bhttp::string_body> parser(std::move(head));
@@ -180,6 +182,13 @@ void sign_aws(const Url& url_, const ClientOptions& options_, bhttp::request<bht
 }
 
 }  // namespace
+
+Error status_error(const Response& r, const std::string& where) {
+    Error e = make_error(ErrorCode::Http,
+                         "HTTP " + std::to_string(r.status) + ": " + body_excerpt(r.body), where);
+    e.http_status = r.status;
+    return e;
+}
 
 Endpoint::Endpoint(std::shared_ptr<Pool> pool, Url url, ClientOptions options,
                    std::shared_ptr<spdlog::logger> log, MetricsRegistry* metrics)
@@ -322,11 +331,7 @@ asio::awaitable<Result<json::value>> Endpoint::get_json(std::string target, std:
         co_return r.error();
     }
     if (r->status < 200 || r->status >= 300) {
-        Error e = make_error(ErrorCode::Http,
-                             "HTTP " + std::to_string(r->status) + ": " + body_excerpt(r->body),
-                             where);
-        e.http_status = r->status;
-        co_return e;
+        co_return status_error(*r, where);
     }
     boost::system::error_code ec;
     json::value v = json::parse(r->body, ec);
@@ -357,11 +362,7 @@ asio::awaitable<Result<std::uint64_t>> Endpoint::download(std::string target, st
         co_return r.error();
     }
     if (r->status < 200 || r->status >= 300) {
-        Error e = make_error(ErrorCode::Http,
-                             "HTTP " + std::to_string(r->status) + ": " + body_excerpt(r->body),
-                             where);
-        e.http_status = r->status;
-        co_return e;
+        co_return status_error(*r, where);
     }
     co_return r->body_bytes;
 }

@@ -146,11 +146,7 @@ asio::awaitable<Result<json::array>> MenasClient::fetch(std::string app_id) {
             continue;
         }
         if (r->status / 100 != 2) {
-            Error e = make_error(ErrorCode::Http,
-                                 "HTTP " + std::to_string(r->status) + ": " + http::body_excerpt(r->body),
-                                 endpoint_->describe(target));
-            e.http_status = r->status;
-            co_return e;
+            co_return http::status_error(*r, endpoint_->describe(target));
         }
         boost::system::error_code ec;
         auto v = json::parse(r->body, ec);
