@@ -1,5 +1,6 @@
 #include "enceladus_enricher.hpp"
 
+#include "json_path.hpp"
 #include "naming.hpp"
 #include "post_aggregation.hpp"
 #include "run_matching.hpp"
@@ -124,9 +125,7 @@ Result<void> EnceladusEnricher::post_aggregate(const Run&, std::vector<Document>
         if (d.stream != "agg") {
             continue;
         }
-        const auto* asd = d.body.if_contains("app_specific_data");
-        const auto* c = asd && asd->is_object() ? asd->get_object().if_contains("classification") : nullptr;
-        const auto* project = c && c->is_object() ? c->get_object().if_contains("project") : nullptr;
+        const auto* project = find_path(d.body, {"app_specific_data", "classification", "project"});
         if (project != nullptr && *project == "enceladus") {
             add_postprocessing(d.body, options_.hdfs_block_size);
         }

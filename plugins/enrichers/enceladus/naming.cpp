@@ -1,10 +1,11 @@
 #include "naming.hpp"
 
+#include "run_typing.hpp"
+
 #include <spot/time.hpp>
 
 #include <boost/json/serialize.hpp>
 #include <charconv>
-#include <cstdio>
 #include <vector>
 
 namespace spot::enrichers::enceladus {
@@ -38,24 +39,14 @@ json::value int_or_text(std::string_view w) {
     return json::string(w);
 }
 
-// The info date at 12:00 UTC (so that no time zone moves it to another day), from %d-%m-%Y or
-// %Y-%m-%d; nullopt for anything else.
+// The info date at 12:00 UTC (so that no time zone moves it to another day), in either of
+// Atum's date layouts; nullopt for anything else.
 std::optional<std::string> noon_of(std::string_view date) {
-    int a = 0, b = 0, c = 0;
-    char tail = 0;
-    const std::string s(date);
-    if (std::sscanf(s.c_str(), "%d-%d-%d%c", &a, &b, &c, &tail) != 3) {
+    const auto t = parse_atum_time(std::string(date) + " 12:00:00 +0000", TimeZone{});
+    if (!t) {
         return std::nullopt;
     }
-    const bool year_first = s.find('-') == 4;
-    const int y = year_first ? a : c, m = b, d = year_first ? c : a;
-    const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(m)),
-                                          std::chrono::day(static_cast<unsigned>(d))};
-    if (!ymd.ok() || y < 1000) {
-        return std::nullopt;
-    }
-    const auto noon = std::chrono::sys_days(ymd) + std::chrono::hours(12);
-    return iso_utc(std::chrono::time_point_cast<std::chrono::milliseconds>(noon));
+    return iso_utc(SysMillis(std::chrono::milliseconds(*t)));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "post_aggregation.hpp"
 
+#include "json_path.hpp"
+
 #include <cmath>
 #include <optional>
 
@@ -8,18 +10,6 @@ namespace spot::enrichers::enceladus {
 namespace json = boost::json;
 
 namespace {
-
-const json::value* at(const json::object& o, std::initializer_list<const char*> path) {
-    const json::value* cur = nullptr;
-    const json::object* obj = &o;
-    for (const char* k : path) {
-        if (obj == nullptr || (cur = obj->if_contains(k)) == nullptr) {
-            return nullptr;
-        }
-        obj = cur->if_object();
-    }
-    return cur;
-}
 
 std::optional<double> number(const json::value* v) {
     if (v == nullptr || !v->is_number()) {
@@ -31,9 +21,9 @@ std::optional<double> number(const json::value* v) {
 }  // namespace
 
 bool add_postprocessing(json::object& doc, std::int64_t block) {
-    const auto* info = at(doc, {"attempt", "app_specific_data", "enceladus_run", "controlMeasure",
+    const auto* info = find_path(doc, {"attempt", "app_specific_data", "enceladus_run", "controlMeasure",
                                 "metadata", "additionalInfo"});
-    const auto* type = at(doc, {"app_specific_data", "classification", "type"});
+    const auto* type = find_path(doc, {"app_specific_data", "classification", "type"});
     json::object* summary = nullptr;
     if (auto* a = doc.if_contains("attempt"); a != nullptr && a->is_object()) {
         if (auto* aggs = a->get_object().if_contains("aggs"); aggs != nullptr && aggs->is_object()) {
@@ -56,9 +46,9 @@ bool add_postprocessing(json::object& doc, std::int64_t block) {
     const char* out_key = t == "standardization" ? "std_output_data_size" : "conform_output_data_size";
     const auto in_storage = number(ai.if_contains(in_key));
     const auto out_storage = number(ai.if_contains(out_key));
-    const auto in_memory = number(at(doc, {"attempt", "aggs", "stages", "inputBytes", "max"}));
-    const auto out_memory = number(at(doc, {"attempt", "aggs", "stages", "outputBytes", "max"}));
-    const auto peak = number(at(doc, {"attempt", "aggs", "summary", "est_peak_memory_usage"}));
+    const auto in_memory = number(find_path(doc, {"attempt", "aggs", "stages", "inputBytes", "max"}));
+    const auto out_memory = number(find_path(doc, {"attempt", "aggs", "stages", "outputBytes", "max"}));
+    const auto peak = number(find_path(doc, {"attempt", "aggs", "summary", "est_peak_memory_usage"}));
     json::object p;
     auto blocks = [&](double bytes) { return static_cast<std::int64_t>(std::ceil(bytes / static_cast<double>(block))); };
     if (in_storage && *in_storage > 0) {

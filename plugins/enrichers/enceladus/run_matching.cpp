@@ -1,5 +1,6 @@
 #include "run_matching.hpp"
 
+#include "json_path.hpp"
 #include "naming.hpp"
 
 #include <algorithm>
@@ -18,16 +19,9 @@ std::string text(const json::value* v) {
     return v->is_string() ? std::string(v->get_string()) : json::serialize(*v);
 }
 
-const json::object* object_at(const json::object& o, std::initializer_list<const char*> path) {
-    const json::object* cur = &o;
-    for (const char* k : path) {
-        const auto* next = cur->if_contains(k);
-        if (next == nullptr || !next->is_object()) {
-            return nullptr;
-        }
-        cur = &next->get_object();
-    }
-    return cur;
+const json::object* object_at(const json::object& o, std::initializer_list<std::string_view> path) {
+    const auto* v = find_path(o, path);
+    return v != nullptr ? v->if_object() : nullptr;
 }
 
 }  // namespace

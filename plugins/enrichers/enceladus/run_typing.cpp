@@ -17,8 +17,6 @@ namespace spot::enrichers::enceladus {
 
 namespace {
 
-bool ends_with(std::string_view s, std::string_view suffix) { return s.ends_with(suffix); }
-
 std::string_view trim(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
         s.remove_prefix(1);
@@ -241,19 +239,19 @@ void type_additional_info(json::object& info) {
         }
         const std::string text(v.get_string());
         const std::string_view k = key;
-        if (ends_with(k, "_cmd_line_args")) {
+        if (k.ends_with("_cmd_line_args")) {
             v = parse_command_line(text);
-        } else if (ends_with(k, "_size_ratio")) {
+        } else if (k.ends_with("_size_ratio")) {
             // "110.01 %" -> 1.1001
             auto n = number_of(trim(std::string_view(text).substr(0, text.find('%'))));
             if (n && text.find('%') != std::string::npos) {
                 v = n->to_number<double>() / 100.0;
             }
-        } else if (ends_with(k, "_memory_overhead")) {
+        } else if (k.ends_with("_memory_overhead")) {
             if (auto b = memory_bytes(text, 1 << 20)) {
                 v = *b;
             }
-        } else if (ends_with(k, "_memory")) {
+        } else if (k.ends_with("_memory")) {
             if (auto b = memory_bytes(text, 1)) {
                 v = *b;
             }

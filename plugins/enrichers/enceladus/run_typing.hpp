@@ -20,6 +20,7 @@ namespace json = boost::json;
 // zoneinfo (its current rule: historical changes are not applied).
 class TimeZone {
    public:
+    TimeZone() = default;  // UTC
     static Result<TimeZone> parse(const std::string& spec);
     // Offset from UTC of a local wall-clock time (seconds since the epoch as if it were UTC).
     [[nodiscard]] std::chrono::seconds offset_at_local(std::int64_t local_seconds) const;
