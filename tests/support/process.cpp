@@ -117,6 +117,11 @@ std::vector<std::string> read_lines(const std::filesystem::path& p) {
     std::vector<std::string> lines;
     std::ifstream in(p);
     for (std::string line; std::getline(in, line);) {
+        // A line without its newline is still being written by a running spotd: the next
+        // read sees it whole.
+        if (in.eof()) {
+            break;
+        }
         lines.push_back(line);
     }
     return lines;

@@ -51,6 +51,7 @@ int run(const std::vector<std::string>& argv, std::string* out = nullptr, std::s
 
 std::string read_file(const std::filesystem::path& p);
 void write_file(const std::filesystem::path& p, const std::string& content);
+// Complete lines only: a JSON-lines file may be read while spotd appends to it.
 std::vector<std::string> read_lines(const std::filesystem::path& p);
 // Polls `predicate` every 20 ms until it holds or `timeout` passes.
 bool eventually(const std::function<bool()>& predicate,
