@@ -210,8 +210,11 @@ TEST_CASE("history: faults from the server end in a landed run or one err docume
     const std::string html = "app-20161115172038-0000", truncated = "app-20161116163331-0000",
                       missing = "app-20180109111548-0000", reset_once = "local-1422981759269",
                       stall = "local-1425081759269", throttle = "local-1422981780767",
-                      reset_always = "local-1430917381534";
-    for (const auto& id : {html, truncated, missing, reset_once, stall, throttle, reset_always}) {
+                      reset_always = "local-1430917381534",
+                      // A 404 once: what a server evicting an application from its UI cache says.
+                      evicted = "app-20200706201101-0003";
+    for (const auto& id :
+         {html, truncated, missing, reset_once, stall, throttle, reset_always, evicted}) {
         REQUIRE(apps.contains(id));
     }
     FaultProxy proxy(port, R"([
@@ -221,7 +224,8 @@ TEST_CASE("history: faults from the server end in a landed run or one err docume
         {"path": ")" + reset_once + R"(/environment", "fault": "reset", "times": 1},
         {"path": ")" + stall + R"(/stages", "fault": "stall", "times": 1},
         {"path": ")" + throttle + R"(/allexecutors", "fault": "throttle", "times": 1},
-        {"path": ")" + reset_always + R"(/", "fault": "reset", "times": -1}
+        {"path": ")" + reset_always + R"(/", "fault": "reset", "times": -1},
+        {"path": ")" + evicted + R"(/environment", "fault": "notfound", "times": 1}
     ])");
     const std::string tuning =
         "      read_timeout: 2s\n      http_attempts: 3\n      http_backoff: 50ms\n"
@@ -234,7 +238,7 @@ TEST_CASE("history: faults from the server end in a landed run or one err docume
     REQUIRE(c.once(&log) == 0);  // skip_exceptions defaults to true: the crawl goes on
     INFO(log);
     const auto raw = c.ids("raw");
-    for (const auto& id : {html, reset_once, stall, throttle}) {
+    for (const auto& id : {html, reset_once, stall, throttle, evicted}) {
         CHECK(raw.count(id) == 1);  // landed after retries
     }
     std::map<std::string, std::string> err_types;

@@ -20,6 +20,9 @@ bool server_trouble(const Error& e) {
            e.code == ErrorCode::Timeout || (e.code == ErrorCode::Http && e.http_status >= 500);
 }
 
+// A listed application answering 404: asked again after 1 s, then 2 s, before it counts.
+constexpr int kVanishedRetries = 2;
+
 }  // namespace
 
 HistoryApi::HistoryApi(std::shared_ptr<http::Endpoint> endpoint, ApiOptions options,
@@ -55,11 +58,22 @@ asio::awaitable<bool> HistoryApi::wait_to_retry(const Error& e, int attempt) {
     co_return true;
 }
 
-asio::awaitable<Result<json::value>> HistoryApi::get(std::string target, std::string label) {
+asio::awaitable<Result<json::value>> HistoryApi::get(std::string target, std::string label,
+                                                     bool listed) {
+    int vanished = 0;
     for (int attempt = 1;; ++attempt) {
         auto r = co_await endpoint_->get_json(target, label);
         if (r) {
             co_return r;
+        }
+        if (listed && r.error().code == ErrorCode::Http && r.error().http_status == 404 &&
+            vanished < kVanishedRetries) {
+            ++vanished;
+            log_->info("History Server answered 404 for a listed application; asking again in "
+                       "{} s: {}", vanished, r.error().describe());
+            asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::seconds(vanished));
+            co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+            continue;
         }
         const bool again = co_await wait_to_retry(r.error(), attempt);
         if (!again) {
@@ -117,7 +131,7 @@ asio::awaitable<Result<json::object>> HistoryApi::details(json::object app) {
             base += "/" + std::string(aid->as_string());
         }
         for (const char* part : kParts) {
-            ops.push_back(asio::co_spawn(ex, get(base + "/" + part, part), asio::deferred));
+            ops.push_back(asio::co_spawn(ex, get(base + "/" + part, part, true), asio::deferred));
         }
     }
     auto [order, exceptions, results] =

@@ -46,7 +46,11 @@ class HistoryApi {
     static std::string server_time(std::int64_t epoch_ms);
 
    private:
-    asio::awaitable<Result<json::value>> get(std::string target, std::string label);
+    // `listed`: the target belongs to an application the listing has just returned, so a 404 is
+    // most likely the server's UI cache evicting it mid-read (seen under concurrent load) and is
+    // asked again twice, after 1 s and 2 s, before it counts.
+    asio::awaitable<Result<json::value>> get(std::string target, std::string label,
+                                             bool listed = false);
     // After a failed attempt: whether to ask again, having waited retry_sleep if so.
     asio::awaitable<bool> wait_to_retry(const Error& e, int attempt);
     std::shared_ptr<http::Endpoint> endpoint_;
