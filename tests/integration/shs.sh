@@ -3,6 +3,8 @@
 # tests. The virtualenv is cached under ${SPOT_CACHE:-~/.cache/spot} and pip reuses its own cache,
 # so only the first run on a machine downloads pyspark.
 #   shs.sh start LOG_DIR STATE_FILE    writes "port=<p> pid=<pid>" to STATE_FILE once it answers
+#     SHS_RETAINED_APPS: spark.history.retainedApplications (default 1000, so that concurrent
+#     tests never meet a UI-cache eviction; the benchmark uses Spark's own default, 50)
 #   shs.sh stop STATE_FILE
 #   shs.sh runs OUT_DIR                runs tests/integration/spark-runs.py (real Spark jobs) into OUT_DIR
 set -euo pipefail
@@ -31,7 +33,7 @@ start)
     "$jh/bin/java" -cp "$sh/jars/*" -Xmx1g \
         -Dspark.history.fs.logDirectory="file:$logs" \
         -Dspark.history.fs.update.interval=1s \
-        -Dspark.history.retainedApplications=1000 \
+        -Dspark.history.retainedApplications="${SHS_RETAINED_APPS:-1000}" \
         -Dspark.history.ui.port="$port" \
         org.apache.spark.deploy.history.HistoryServer >"$out" 2>&1 &
     pid=$!
