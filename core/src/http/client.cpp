@@ -64,6 +64,19 @@ void copy_headers(const Message& msg, Response& r) {
     }
 }
 
+// The rest of an answer whose header is already read, into whichever body the parser has.
+template <class Stream, class Body>
+asio::awaitable<boost::system::error_code> read_body(Stream& stream, beast::flat_buffer& buffer,
+                                                     bhttp::response_parser<Body>& parser) {
+    if (parser.is_done()) {
+        co_return boost::system::error_code{};
+    }
+    auto [ec, n] =
+        co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    (void)n;
+    co_return ec;
+}
+
 template <class Stream>
 asio::awaitable<Result<Response>> roundtrip(Stream& stream, Connection& c,
                                             const bhttp::request<bhttp::string_body>& req,
@@ -123,13 +136,9 @@ asio::awaitable<Result<Response>> roundtrip(Stream& stream, Connection& c,
             co_return make_error(ErrorCode::Io, "cannot write: " + ec.message(),
                                  request.save_to.string());
         }
-        if (!parser.is_done()) {
-            auto [rec, rn] = co_await bhttp::async_read(stream, c.buffer, parser,
-                                                        asio::as_tuple(asio::use_awaitable));
-            (void)rn;
-            if (rec) {
-                co_return read_failed(rec);
-            }
+        const auto rec = co_await read_body(stream, c.buffer, parser);
+        if (rec) {
+            co_return read_failed(rec);
         }
         auto msg = parser.release();
         copy_headers(msg, r);
@@ -141,13 +150,9 @@ asio::awaitable<Result<Response>> roundtrip(Stream& stream, Connection& c,
     }
     bhttp::response_parser<bhttp::string_body> parser(std::move(head));
     parser.body_limit(limit);
-    if (!parser.is_done()) {
-        auto [rec, rn] =
-            co_await bhttp::async_read(stream, c.buffer, parser, asio::as_tuple(asio::use_awaitable));
-        (void)rn;
-        if (rec) {
-            co_return read_failed(rec);
-        }
+    const auto rec = co_await read_body(stream, c.buffer, parser);
+    if (rec) {
+        co_return read_failed(rec);
     }
     auto msg = parser.release();
     copy_headers(msg, r);
