@@ -1,4 +1,5 @@
 #include <spot/time.hpp>
+#include <spot/text.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -84,12 +85,7 @@ struct NumberAndUnit {
 };
 
 std::optional<NumberAndUnit> split_number(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-        text.remove_suffix(1);
-    }
+    text = trim(text);
     double number = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
     if (ec != std::errc() || number < 0) {

@@ -1,5 +1,7 @@
 #include "normalize/spark_properties.hpp"
 
+#include <spot/text.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -46,16 +48,6 @@ std::string lower(std::string_view s) {
     std::transform(out.begin(), out.end(), out.begin(),
                    [](char c) { return static_cast<char>(std::tolower(c)); });
     return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-        s.remove_suffix(1);
-    }
-    return s;
 }
 
 // Splits "512m" into 512 and "m"; the number may be fractional.

@@ -1,5 +1,6 @@
 #include "run_typing.hpp"
 
+#include <spot/text.hpp>
 #include <spot/time.hpp>
 
 #include <boost/date_time/local_time/posix_time_zone.hpp>
@@ -16,16 +17,6 @@
 namespace spot::enrichers::enceladus {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
 
 // An integer or a plain decimal, else nullopt ("2.19.0", "local-1", "" stay text).
 std::optional<json::value> number_of(std::string_view s) {
