@@ -100,15 +100,7 @@ struct Spotd {
         }
         write_file(config, yaml);
     }
-    int once(std::string* log = nullptr) const {
-        std::string o, e;
-        const int code = run({SPOTD, "--once", "--config", config.string()}, &o, &e,
-                             std::chrono::minutes(5));
-        if (log) {
-            *log = o + e;
-        }
-        return code;
-    }
+    int once(std::string* log = nullptr) const { return spotd_once(config, log); }
 };
 
 std::size_t server_attempts() {

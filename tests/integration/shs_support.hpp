@@ -13,6 +13,17 @@
 
 namespace spot::test {
 
+// `spotd --once --config <config>` (at most 5 minutes); its stdout and stderr into `log`.
+inline int spotd_once(const std::filesystem::path& config, std::string* log = nullptr) {
+    std::string o, e;
+    const int code = run({SPOTD, "--once", "--config", config.string()}, &o, &e,
+                         std::chrono::minutes(5));
+    if (log) {
+        *log = o + e;
+    }
+    return code;
+}
+
 inline unsigned short shs_port(const std::filesystem::path& state_file = SPOT_SHS_STATE) {
     const auto state = read_file(state_file);
     INFO("the History Server did not start: no port in " << state_file
@@ -57,15 +68,7 @@ struct Crawl {
                                "    sinks:\n      - plugin: file\n        dir: " +
                                out.string() + "\n");
     }
-    int once(std::string* log = nullptr) const {
-        std::string o, e;
-        const int code = run({SPOTD, "--once", "--config", config.string()}, &o, &e,
-                             std::chrono::minutes(5));
-        if (log) {
-            *log = o + e;
-        }
-        return code;
-    }
+    int once(std::string* log = nullptr) const { return spotd_once(config, log); }
     [[nodiscard]] std::vector<boost::json::object> docs(const std::string& stream) const {
         std::vector<boost::json::object> out_docs;
         if (!std::filesystem::exists(out / (stream + ".jsonl"))) {

@@ -69,10 +69,9 @@ std::map<std::string, json::object> crawl(const TempDir& dir, const std::string&
                            "    aggregators:\n      - plugin: spot-aggregate\n"
                            "    sinks:\n      - plugin: file\n        dir: " +
                            (dir / name).string() + "\n");
-    std::string out, err;
-    const int code = run({SPOTD, "--once", "--config", config.string()}, &out, &err,
-                         std::chrono::minutes(5));
-    INFO(out << err);
+    std::string log;
+    const int code = spotd_once(config, &log);
+    INFO(log);
     REQUIRE(code == 0);
     return agg_docs(dir / name / "agg.jsonl");
 }
