@@ -99,6 +99,28 @@ asio::awaitable<Result<std::uint64_t>> HistoryApi::download(std::string target,
     }
 }
 
+Result<json::array*> HistoryApi::attempts_of(json::object& app) {
+    const std::string id(app.at("id").as_string());
+    auto* attempts = app.if_contains("attempts");
+    if (attempts == nullptr || !attempts->is_array() || attempts->as_array().empty()) {
+        return make_error(ErrorCode::Json, "listed application has no attempts", id);
+    }
+    for (const auto& a : attempts->as_array()) {
+        if (!a.is_object()) {
+            return make_error(ErrorCode::Json, "listed attempt is not an object", id);
+        }
+    }
+    return &attempts->as_array();
+}
+
+std::string HistoryApi::attempt_path(const std::string& id, const json::object& attempt) {
+    std::string path = "/api/v1/applications/" + id;
+    if (const auto* aid = attempt.if_contains("attemptId"); aid && aid->is_string()) {
+        path += "/" + std::string(aid->as_string());
+    }
+    return path;
+}
+
 asio::awaitable<Result<json::array>> HistoryApi::list(std::int64_t from_ms, std::int64_t to_ms) {
     // maxEndDate is inclusive on the server: ask up to the millisecond before to_ms. No `limit`:
     // the list is newest first and `limit` would cut the oldest.
@@ -118,18 +140,15 @@ asio::awaitable<Result<json::array>> HistoryApi::list(std::int64_t from_ms, std:
 asio::awaitable<Result<json::object>> HistoryApi::details(json::object app) {
     static constexpr const char* kParts[] = {"environment", "allexecutors", "stages"};
     const std::string id(app.at("id").as_string());
-    auto* attempts = app.if_contains("attempts");
-    if (attempts == nullptr || !attempts->is_array() || attempts->as_array().empty()) {
-        co_return make_error(ErrorCode::Json, "listed application has no attempts", id);
+    auto attempts = attempts_of(app);
+    if (!attempts) {
+        co_return attempts.error();
     }
     auto ex = co_await asio::this_coro::executor;
     using Op = decltype(asio::co_spawn(ex, get({}, {}), asio::deferred));
     std::vector<Op> ops;
-    for (const auto& a : attempts->as_array()) {
-        std::string base = "/api/v1/applications/" + id;
-        if (const auto* aid = a.as_object().if_contains("attemptId"); aid && aid->is_string()) {
-            base += "/" + std::string(aid->as_string());
-        }
+    for (const auto& a : **attempts) {
+        const std::string base = attempt_path(id, a.as_object());
         for (const char* part : kParts) {
             ops.push_back(asio::co_spawn(ex, get(base + "/" + part, part, true), asio::deferred));
         }
@@ -147,7 +166,7 @@ asio::awaitable<Result<json::object>> HistoryApi::details(json::object app) {
         }
     }
     std::size_t i = 0;
-    for (auto& a : attempts->as_array()) {
+    for (auto& a : **attempts) {
         for (const char* part : kParts) {
             a.as_object()[part] = std::move(*results[i++]);
         }

@@ -45,6 +45,11 @@ class HistoryApi {
     // The server's date form: 2020-01-15T14:59:33.707GMT.
     static std::string server_time(std::int64_t epoch_ms);
 
+    // A listed application's attempts (an error when it has none or one is not an object).
+    static Result<json::array*> attempts_of(json::object& app);
+    // /api/v1/applications/{id}[/{attemptId}]: where one attempt's endpoints are.
+    static std::string attempt_path(const std::string& id, const json::object& attempt);
+
    private:
     // `listed`: the target belongs to an application the listing has just returned, so a 404 is
     // most likely the server's UI cache evicting it mid-read (seen under concurrent load) and is

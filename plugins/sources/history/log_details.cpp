@@ -95,19 +95,12 @@ Result<json::object> LogDetails::rebuild(const LogDetails* self, const fs::path&
 
 asio::awaitable<Result<json::object>> LogDetails::details(json::object app, bool patient) {
     const std::string id(app.at("id").as_string());
-    auto* attempts = app.if_contains("attempts");
-    if (attempts == nullptr || !attempts->is_array() || attempts->as_array().empty()) {
-        co_return make_error(ErrorCode::Json, "listed application has no attempts", id);
+    auto attempts = HistoryApi::attempts_of(app);
+    if (!attempts) {
+        co_return attempts.error();
     }
-    for (auto& a : attempts->as_array()) {
-        if (!a.is_object()) {
-            co_return make_error(ErrorCode::Json, "listed attempt is not an object", id);
-        }
-        std::string target = "/api/v1/applications/" + id;
-        if (const auto* aid = a.as_object().if_contains("attemptId"); aid && aid->is_string()) {
-            target += "/" + std::string(aid->as_string());
-        }
-        target += "/logs";
+    for (auto& a : **attempts) {
+        const std::string target = HistoryApi::attempt_path(id, a.as_object()) + "/logs";
         const TempFile zip(options_.work_dir /
                            fmt::format("{}{}-{}.zip", kPrefix, ::getpid(), ++next_file_));
         auto got = co_await api_.download(target, zip.path(), options_.max_download_size,
