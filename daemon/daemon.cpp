@@ -216,20 +216,45 @@ void Daemon::schedule_watchdog() {
         if (ec) {
             return;
         }
-        // Sent from the event loop: a stalled loop stops the pings and systemd restarts us.
-        systemd::watchdog();
+        // Sent from the event loop: a stalled loop stops the pings and systemd restarts us; so
+        // does a pipeline stuck on a hung plugin (no progress for stall_limit while it has work).
+        const auto stalled = stalled_pipelines();
+        if (stalled.empty()) {
+            systemd::watchdog();
+        } else if (!watchdog_withheld_) {
+            log_->error("watchdog withheld: {}", stalled);
+        }
+        watchdog_withheld_ = !stalled.empty();
         systemd::status(status_line());
         schedule_watchdog();
     });
 }
 
+std::string Daemon::stalled_pipelines() const {
+    std::string out;
+    for (const auto& p : pipelines_) {
+        if (auto s = p->stalled_seconds()) {
+            out += fmt::format("{}pipeline '{}' made no progress for {:.0f} s", out.empty() ? "" : "; ",
+                               p->name(), *s);
+        }
+    }
+    return out;
+}
+
 std::string Daemon::status_line() const {
-    return fmt::format("{} pipeline(s), generation {}{}", pipelines_.size(), generation_,
-                       shutting_down_ ? ", stopping" : "");
+    const auto stalled = stalled_pipelines();
+    return fmt::format("{} pipeline(s), generation {}{}{}", pipelines_.size(), generation_,
+                       shutting_down_ ? ", stopping" : "", stalled.empty() ? "" : ", " + stalled);
 }
 
 AdminResponse Daemon::admin(const std::string& target) {
     const std::string path = target.substr(0, target.find('?'));
+    const bool health = path == "/healthz" || path == "/readyz";
+    if (health) {
+        if (auto stalled = stalled_pipelines(); !stalled.empty()) {
+            return {503, "text/plain; charset=utf-8", "stalled: " + stalled + "\n"};
+        }
+    }
     if (path == "/healthz") {
         return {200, "text/plain; charset=utf-8", "ok\n"};
     }

@@ -34,6 +34,8 @@ class Daemon {
     void schedule_watchdog();
     AdminResponse admin(const std::string& target);
     [[nodiscard]] std::string status_line() const;
+    // The pipelines that have work and made no progress for their stall_limit; empty if none.
+    [[nodiscard]] std::string stalled_pipelines() const;
 
     core::PluginRegistry& registry_;
     core::Config config_;
@@ -61,6 +63,7 @@ class Daemon {
     std::shared_ptr<spdlog::logger> log_;
     bool shutting_down_ = false;
     bool failed_ = false;
+    bool watchdog_withheld_ = false;
     std::uint64_t generation_ = 1;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     Counter* reloads_ok_ = nullptr;

@@ -4,8 +4,12 @@
 #include "config/config.hpp"
 #include "daemon.hpp"
 #include "describe.hpp"
+#include "pipeline/pipeline.hpp"
 
+#include <spot/http.hpp>
 #include <spot/logging.hpp>
+
+#include <boost/asio/io_context.hpp>
 
 #include <cstdio>
 #include <iostream>
@@ -13,6 +17,7 @@
 namespace {
 
 using namespace spot;
+namespace asio = boost::asio;
 
 // Built-in plugin directory, then --plugin-dir. Refusals are printed, not fatal: a config that
 // uses a refused plugin fails validation with the plugin's name.
@@ -26,6 +31,22 @@ void load_plugins(core::PluginRegistry& registry, const std::string& extra_dir) 
     if (!extra_dir.empty()) {
         report(registry.add_directory(extra_dir));
     }
+}
+
+// Builds every plugin instance of every pipeline without starting it (factories do no I/O), so
+// that the plugins' own cross-field checks run. Returns one line per failure, empty when none.
+std::string check_plugins(const core::Config& config) {
+    asio::io_context io;
+    MetricsRegistry metrics;
+    http::Client http(io.get_executor(), &metrics);
+    core::Services services{io.get_executor(), io.get_executor(), &metrics, nullptr, &http};
+    std::string out;
+    for (const auto& pc : config.pipelines) {
+        if (auto checked = core::Pipeline::check(pc, services); !checked) {
+            out += checked.error().describe() + "\n";
+        }
+    }
+    return out;
 }
 
 int run(const daemon::CommandLine& cl) {
@@ -63,6 +84,10 @@ int run(const daemon::CommandLine& cl) {
         return 2;
     }
     if (cl.check_config) {
+        if (auto checked = check_plugins(*config); !checked.empty()) {
+            std::cerr << checked;
+            return 2;
+        }
         std::cout << cl.config << ": OK (" << config->pipelines.size() << " pipeline(s))\n";
         return 0;
     }

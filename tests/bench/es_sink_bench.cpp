@@ -12,7 +12,6 @@
 #include <spot/plugin.hpp>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json.hpp>
@@ -64,6 +63,19 @@ int main(int argc, char** argv) {
     auto plugin = inst.loaded->descriptor->factory->create(ctx, inst.options);
     auto* sink = static_cast<Sink*>(plugin.get());
 
+    // Exceptions escape io.run() instead of being swallowed.
+    auto rethrow = [](const std::exception_ptr& e) {
+        if (e) {
+            std::rethrow_exception(e);
+        }
+    };
+    boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
+        if (auto started = co_await sink->start(); !started) {
+            throw Exception(started.error());
+        }
+    }, rethrow);
+    io.run();
+    io.restart();
     std::size_t next = 0, failed = 0;
     const auto t0 = std::chrono::steady_clock::now();
     for (std::size_t w = 0; w < writers; ++w) {
@@ -73,12 +85,14 @@ int main(int argc, char** argv) {
                 auto r = co_await sink->write(std::move(one));
                 failed += r ? 0 : 1;
             }
-        }, boost::asio::detached);
+        }, rethrow);
     }
     io.run();
     io.restart();
-    boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> { co_await sink->flush(); },
-                          boost::asio::detached);
+    boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
+        co_await sink->flush();
+        co_await sink->stop();
+    }, rethrow);
     io.run();
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::printf("docs=%zu writers=%zu failed=%zu seconds=%.2f docs_per_s=%.0f\n", docs.size(),

@@ -108,3 +108,34 @@ TEST_CASE("SIGHUP with a bad config keeps the old pipelines and a good one repla
     CHECK(spotd.wait(std::chrono::seconds(20)) == 0);
     CHECK(spotd.err().find("config reload rejected") != std::string::npos);
 }
+
+TEST_CASE("a pipeline stuck in a hung plugin fails /healthz and /readyz, named in the status",
+          "[daemon][admin]") {
+    // The enricher blocks for 6 s on one run; stall_limit is 1 s. The event loop stays free, so
+    // only the pipeline's own progress can tell that something hangs.
+    DaemonFixture f;
+    write_runs(f.runs, 1);
+    const auto port = free_port();
+    f.write_config(f.pipeline_yaml("stuck",
+                                   "    enrichers: [{plugin: test-slow, delay: 6s}]\n"
+                                   "    aggregators: [{plugin: test-echo}]\n",
+                                   "    poll_interval: 1h\n    stall_limit: 1s\n"),
+                   fmt::format("admin_listen: 127.0.0.1:{}\n", port));
+    Process spotd({SPOTD, "--config", f.config.string()}, f.dir.path());
+    REQUIRE(eventually([&] { return http_get(port, "/healthz").status != 0; }));
+    REQUIRE(eventually([&] { return http_get(port, "/healthz").status == 503; },
+                       std::chrono::seconds(5)));
+    const auto health = http_get(port, "/healthz");
+    CHECK(health.body.find("pipeline 'stuck' made no progress for") != std::string::npos);
+    CHECK(http_get(port, "/readyz").status == 503);
+    auto pipelines = status_of(port).at("pipelines").as_array();
+    REQUIRE(pipelines.size() == 1);
+    CHECK(pipelines[0].at("stalled") == true);
+    CHECK(pipelines[0].at("seconds_since_progress").to_number<double>() >= 1.0);
+    // Once the run lands the pipeline is healthy again.
+    REQUIRE(eventually([&] { return f.ids().size() == 1; }, std::chrono::seconds(15)));
+    REQUIRE(eventually([&] { return http_get(port, "/healthz").status == 200; }));
+    CHECK(status_of(port).at("pipelines").as_array()[0].at("stalled") == false);
+    spotd.signal(SIGTERM);
+    CHECK(spotd.wait(std::chrono::seconds(20)) == 0);
+}

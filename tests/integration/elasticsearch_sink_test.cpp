@@ -365,3 +365,182 @@ TEST_CASE("elasticsearch: the node stopped mid-crawl and started again: every do
         CHECK(log.find("spool replayed") != std::string::npos);
     }
 }
+
+TEST_CASE("elasticsearch: a cluster whose answers are malformed: documents spooled, err documents, nothing hangs") {
+    // The fault proxy in front of the real node breaks product detection (GET / of the wrong
+    // shape on OpenSearch, the nodes API as garbage on Elasticsearch, whose GET / answers 405),
+    // or answers the template installs with 500 and then garbage. spotd must spool every
+    // document, write err documents naming the fault (to the file sink beside it), exit in
+    // time, and hand the spool to the healthy node on the next start.
+    const std::size_t attempts = server_attempts();
+    struct Case {
+        const char* name;
+        std::string rules;
+        const char* message;
+    };
+    for (const char* product : kProducts) {
+        const std::string detection_rule =
+            std::string(product) == "opensearch"
+                ? R"({"path": "^/$", "fault": "badversion", "method": "GET"})"
+                : R"({"path": "^/_nodes/_local", "fault": "garbage", "method": "GET"})";
+        const Case cases[] = {
+            {"detection", "[" + detection_rule + "]", "product detection"},
+            {"templates",
+             R"([{"path": "^/_index_template/", "fault": "html500", "method": "PUT", "times": 4},
+                 {"path": "^/_index_template/", "fault": "garbage", "method": "PUT"}])",
+             "index template not acknowledged"},
+        };
+        for (const auto& c : cases) {
+            INFO(product << " " << c.name);
+            const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / product);
+            const std::string prefix = std::string("t8") + c.name[0];
+            Spotd s;
+            std::string log;
+            {
+                FaultProxy proxy(port, c.rules);
+                s.write(proxy.port, prefix, "        http_attempts: 2\n        http_backoff: 10ms\n",
+                        true);
+                const auto t0 = std::chrono::steady_clock::now();
+                const int code = s.once(&log);
+                INFO(log);
+                REQUIRE(code == 0);  // spooled durably: acknowledged
+                CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(90));
+                CHECK_FALSE(proxy.injected().empty());
+            }
+            const auto spool = s.dir / "state" / "spool" / "p.elasticsearch" / "spool.dat";
+            REQUIRE(fs::exists(spool));
+            CHECK(fs::file_size(spool) > 0);
+            // The err documents in the file sink name the sink and the fault.
+            std::size_t sink_errs = 0;
+            for (const auto& line : read_lines(s.dir / "out" / "err.jsonl")) {
+                const auto e = json::parse(line).at("_source").at("spot");
+                if (e.at("error").at("stage").as_string() == "sink:elasticsearch") {
+                    ++sink_errs;
+                    CHECK(std::string(e.at("error").at("message").as_string()).find(c.message) !=
+                          std::string::npos);
+                }
+            }
+            CHECK(sink_errs >= 1);
+            CHECK(sink_errs <= 3);  // once per distinct reason, not once per batch
+            // The node itself, unbroken: the spool is replayed and every run is there once.
+            s.write(port, prefix, "", true);
+            std::string replay;
+            REQUIRE(s.once(&replay) == 0);
+            INFO(replay);
+            CHECK(fs::file_size(spool) == 0);
+            CHECK(count(port, prefix + "_agg") == static_cast<std::int64_t>(attempts));
+        }
+    }
+}
+
+TEST_CASE("elasticsearch: two sinks on one spool: the second is refused, naming the owner") {
+    // Two pipelines in one daemon whose sinks name the same spool_dir: the lock refuses the
+    // second at start, with a clear error, instead of two replays of one file.
+    const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / "opensearch");
+    TempDir dir;
+    const auto spool = dir / "shared-spool";
+    std::string yaml = "state_dir: " + (dir / "state").string() + "\nadmin_listen: \"\"\npipelines:\n";
+    for (const char* p : {"a", "b"}) {
+        yaml += std::string("  ") + p + ":\n    source:\n      plugin: eventlog\n      dir: " +
+                (dir / "empty").string() + "\n    sinks:\n      - plugin: elasticsearch\n        url: "
+                "http://127.0.0.1:" + std::to_string(port) + "\n        agg_index: t9_agg\n"
+                "        spool_dir: " + spool.string() + "\n";
+    }
+    fs::create_directories(dir / "empty");
+    write_file(dir / "spot.yaml", yaml);
+    std::string log;
+    const int code = spotd_once(dir / "spot.yaml", &log);
+    INFO(log);
+    CHECK(code == 1);
+    CHECK(log.find("spool is in use by another sink instance (pid " + std::string()) !=
+          std::string::npos);
+    CHECK(log.find("spool.lock") != std::string::npos);
+}
+
+TEST_CASE("elasticsearch: SIGHUP while the spool waits for a node that is down: every document once") {
+    // The reloaded sink must not open the spool the old one still replays: the old pipeline's
+    // sink stops (its replay joined, the spool unlocked) before the new one starts and locks it.
+    const std::size_t attempts = server_attempts();
+    TempDir work;
+    const std::string script = SPOT_SOURCE_DIR "/tests/integration/search.sh";
+    const std::string node_dir = (work / "node").string();
+    REQUIRE(run({"/bin/bash", script, "start", "opensearch", node_dir}, nullptr, nullptr,
+                std::chrono::minutes(4)) == 0);
+    struct Stop {
+        std::string script, dir;
+        ~Stop() { run({"/bin/bash", script, "stop", dir}); }
+    } stop{script, node_dir};
+    const auto port = node_port(work / "node");
+    REQUIRE(run({"/bin/bash", script, "stop", node_dir}) == 0);
+
+    Spotd s;
+    s.write(port, "t10", "        http_attempts: 2\n        http_backoff: 10ms\n", true);
+    {
+        auto yaml = read_file(s.config);
+        yaml.replace(yaml.find("admin_listen"), 0, "log_format: text\n");
+        yaml.replace(yaml.find("    source:"), 0, "    poll_interval: 1s\n");
+        write_file(s.config, yaml);
+    }
+    Process spotd({SPOTD, "--config", s.config.string()}, s.dir.path());
+    const auto spool = s.dir / "state" / "spool" / "p.elasticsearch" / "spool.dat";
+    REQUIRE(eventually([&] { return fs::exists(spool) && fs::file_size(spool) > 0; },
+                       std::chrono::seconds(120)));
+    spotd.signal(SIGHUP);
+    REQUIRE(eventually([&] { return spotd.out().find("reloaded config generation=2") != std::string::npos ||
+                                    spotd.err().find("reloaded config generation=2") != std::string::npos; },
+                       std::chrono::seconds(60)));
+    REQUIRE(run({"/bin/bash", script, "start", "opensearch", node_dir}, nullptr, nullptr,
+                std::chrono::minutes(4)) == 0);
+    const bool drained = eventually([&] { return fs::file_size(spool) == 0; }, std::chrono::seconds(120));
+    spotd.signal(SIGTERM);
+    CHECK(spotd.wait(std::chrono::seconds(60)) == 0);
+    const std::string log = spotd.out() + spotd.err();
+    INFO(log);
+    CHECK(drained);
+    CHECK(log.find("spool is in use") == std::string::npos);
+    CHECK(count(port, "t10_agg") == static_cast<std::int64_t>(attempts));
+    // The file sink saw each run once: nothing was processed twice across the reload.
+    std::map<std::string, int> seen;
+    for (const auto& line : read_lines(s.dir / "out" / "agg.jsonl")) {
+        ++seen[std::string(json::parse(line).at("_id").as_string())];
+    }
+    CHECK(seen.size() == attempts);
+    for (const auto& [id, n] : seen) {
+        INFO(id);
+        CHECK(n == 1);
+    }
+}
+
+TEST_CASE("elasticsearch: two pipelines into one index, one of them failing, each with its own state") {
+    // One daemon crawls the real History Server and a second "cluster" whose server is gone
+    // (a closed port): the healthy pipeline lands every run, the failing one writes err
+    // documents into the same err index and does not stop the other.
+    const std::size_t attempts = server_attempts();
+    const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / "opensearch");
+    TempDir dir;
+    const auto sink = "    sinks:\n      - plugin: elasticsearch\n        url: http://127.0.0.1:" +
+                      std::to_string(port) + "\n        agg_index: t11_agg\n        err_index: t11_err\n"
+                      "        linger: 50ms\n";
+    const auto source = [](unsigned short p) {
+        return "    source:\n      plugin: history\n      url: http://127.0.0.1:" + std::to_string(p) +
+               "\n      lookback: 36500d\n      time_step: 36500d\n      completion_timeout: 0s\n"
+               "      http_attempts: 2\n      http_backoff: 10ms\n      retry_sleep: 10ms\n"
+               "      retry_attempts: 2\n";
+    };
+    const auto closed = static_cast<unsigned short>(free_port());
+    write_file(dir / "spot.yaml", "state_dir: " + (dir / "state").string() +
+                                      "\nadmin_listen: \"\"\npipelines:\n  healthy:\n" +
+                                      source(shs_port()) + sink + "  gone:\n" + source(closed) + sink);
+    std::string log;
+    const int code = spotd_once(dir / "spot.yaml", &log);
+    INFO(log);
+    CHECK(code == 0);
+    CHECK(count(port, "t11_agg") == static_cast<std::int64_t>(attempts));
+    std::size_t listing_errors = 0;
+    for (const auto& [id, e] : all_docs(port, "t11_err")) {
+        listing_errors += e.at("spot").at("error").at("stage") == "listing" ? 1 : 0;
+    }
+    CHECK(listing_errors == 1);
+    CHECK(fs::exists(dir / "state" / "healthy.state.json"));
+    CHECK(read_file(dir / "state" / "healthy.state.json").find("application_") != std::string::npos);
+}

@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""A misbehaving HTTP proxy in front of a real History Server, for the fault tests.
+"""A misbehaving HTTP proxy in front of a real server (History Server, OpenSearch, Elasticsearch),
+for the fault tests.
 
     fault_proxy.py UPSTREAM_PORT RULES_JSON PORT_FILE
 
 RULES_JSON is a list of {"path": regex searched in the request path, "fault": kind,
-"times": n (-1: always)}. Kinds: html500 (an HTML 500 page), truncated (the real answer cut in
+"times": n (-1: always), "method": optional HTTP method the rule is limited to}. Kinds: html500 (an HTML 500 page), truncated (the real answer cut in
 half, with a matching Content-Length: a 200 with broken JSON), notfound (404, plain text), reset
 (the connection reset without an answer), stall (10 s of silence, then the real answer), throttle
 (429 with Retry-After: 1); for the /logs zips also zipbomb (a 200 with a zip whose one entry
 inflates 64 MiB of zeros, ratio ~1000) and traversal (the real zip with an extra entry named
 ../../spot-escape, which a reader must refuse). Requests no rule matches are passed through. Writes the port it
-listens on to PORT_FILE and a line per injected fault to stdout.
+listens on to PORT_FILE and a line per injected fault to stdout. For a search node: garbage (a 200
+whose body is not JSON) and badversion (GET / answered with a JSON object of the wrong shape: a
+version that is a number). GET, HEAD, PUT, POST and DELETE are forwarded with their bodies.
 """
 import http.server
 import json
@@ -32,9 +35,11 @@ with open(sys.argv[2]) as f:
 lock = threading.Lock()
 
 
-def pick(path):
+def pick(method, path):
     with lock:
         for rule in rules:
+            if rule.get("method", method) != method:
+                continue
             if re.search(rule["path"], path) and rule.get("times", -1) != 0:
                 if rule.get("times", -1) > 0:
                     rule["times"] -= 1
@@ -49,8 +54,12 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         pass
 
     def upstream(self):
+        req = urllib.request.Request(f"http://127.0.0.1:{upstream_port}{self.path}", data=self.data,
+                                     method=self.command)
+        if self.headers.get("Content-Type"):
+            req.add_header("Content-Type", self.headers["Content-Type"])
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{upstream_port}{self.path}", timeout=120) as r:
+            with urllib.request.urlopen(req, timeout=120) as r:
                 return r.status, r.headers.get("Content-Type", "application/json"), r.read()
         except urllib.error.HTTPError as e:
             return e.code, e.headers.get("Content-Type", "text/plain"), e.read()
@@ -65,7 +74,9 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self):
-        fault = pick(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        self.data = self.rfile.read(length) if length else None  # read whatever the answer
+        fault = pick(self.command, self.path)
         if fault:
             print(f"{fault} {self.path}", flush=True)
         if fault == "html500":
@@ -99,8 +110,18 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             self.answer(200, "application/octet-stream", out.getvalue())
         elif fault == "throttle":
             self.answer(429, "text/plain", b"slow down", [("Retry-After", "1")])
+        elif fault == "garbage":
+            self.upstream()  # the server did the work; the answer is lost on the way
+            self.answer(200, "application/json", b"<<this is not JSON>>")
+        elif fault == "badversion":
+            self.answer(200, "application/json", b'{"name":"n","version":7,"tagline":"odd"}')
         else:
             self.answer(*self.upstream())
+
+    do_HEAD = do_GET
+    do_PUT = do_GET
+    do_POST = do_GET
+    do_DELETE = do_GET
 
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)

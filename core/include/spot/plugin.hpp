@@ -10,6 +10,7 @@
 #include <spot/options.hpp>
 #include <spot/plugin_abi.h>
 #include <spot/result.hpp>
+#include <spot/task_detail.hpp>
 #include <spot/toolchain.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -18,6 +19,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <spdlog/logger.h>
@@ -46,6 +48,8 @@ struct Run {
     std::vector<struct Document> extra_docs;
     // Extra fields of the documents' `spot` object, set by the source (e.g. details_source).
     json::object spot_fields;
+    // Per attempt, the timing of every task (memory only; empty when the source has none).
+    std::vector<AttemptTasks> tasks;
 };
 
 // What sinks store. `stream` is mapped by each sink to an index or a file (raw, agg, err, ...).
@@ -62,10 +66,19 @@ struct KnownRun {
     std::int64_t end_ms = 0;
 };
 
+// The lifecycle every plugin follows (ABI 5): the factory builds the instance from its options
+// and may reject them, but touches nothing outside the process (no file, socket or thread): so
+// `spotd --check-config` can build every instance to run its cross-field checks, and a reload can
+// build the new pipelines while the old ones still run. start() takes the resources (opens and
+// locks files, starts background work) before the pipeline's first pass; stop() is called once
+// after its last pass (also when start() failed) and returns only when the plugin's background
+// work has ended. Both run on the pipeline's strand.
 class Plugin {
    public:
     virtual ~Plugin();
     [[nodiscard]] virtual spot_plugin_kind kind() const noexcept = 0;
+    virtual asio::awaitable<Result<void>> start();
+    virtual asio::awaitable<void> stop();
 };
 
 // Implemented by the pipeline runner; a source hands it the runs it finds.
@@ -85,6 +98,10 @@ class RunQueue {
         std::int64_t from_ms, std::int64_t to_ms) = 0;
     // True once shutdown began: the source should stop listing and return.
     [[nodiscard]] virtual bool stopping() const noexcept = 0;
+    // Tells the health check that a long piece of work (a large log, a listing window) moved on
+    // although no run was submitted. A pipeline that has work and makes no progress for longer
+    // than `stall_limit` is reported as stalled.
+    virtual void progress() noexcept;
 };
 
 class Source : public Plugin {
@@ -120,6 +137,10 @@ class Aggregator : public Plugin {
    public:
     [[nodiscard]] spot_plugin_kind kind() const noexcept final { return SPOT_KIND_AGGREGATOR; }
     virtual Result<std::vector<Document>> aggregate(const Run& run) = 0;
+    // What the pipeline calls, in the configured order, with the documents the aggregators
+    // before this one made: an aggregator that extends them (the run analysis adds
+    // attempt.analysis to the agg documents) overrides this one. Default: appends aggregate().
+    virtual Result<void> aggregate_into(const Run& run, std::vector<Document>& docs);
 };
 
 class Sink : public Plugin {
@@ -146,7 +167,15 @@ struct PluginContext {
     MetricsRegistry* metrics = nullptr;
     http::Client* http = nullptr;           // shared HTTP client (pools, limits, metrics)
     std::filesystem::path state_dir{};      // the daemon's state_dir (spools, caches)
+    // Reports a failure of the plugin's background work, which belongs to no run: the pipeline
+    // logs it, counts it (spot_plugin_failures_total) and writes an err document with `stage`.
+    // Callable from any thread. A TaskGroup built with task_failures(ctx) calls it.
+    std::function<void(Error error, std::string stage)> report_failure{};
 };
+
+// The failure handler of a plugin's TaskGroup: reports through ctx.report_failure with the
+// plugin's stage (`source`, `enrich:<id>`, `sink:<id>`, ...).
+std::function<void(Error)> task_failures(const PluginContext& ctx, std::string stage);
 
 }  // namespace spot
 

@@ -21,8 +21,10 @@ extern "C" {
 #endif
 
 /* Bumped on any change to the structs below or to plugin.hpp's interfaces. The loader refuses
- * any other value. 2: the shared HTTP client in PluginContext, Sink::known_runs. */
-#define SPOT_PLUGIN_ABI_VERSION 4u
+ * any other value. 2: the shared HTTP client in PluginContext, Sink::known_runs. 5: the explicit
+ * lifecycle (Plugin::start/stop, I/O-free factories), PluginContext::report_failure,
+ * RunQueue::progress, Run::tasks, Aggregator::aggregate_into. */
+#define SPOT_PLUGIN_ABI_VERSION 5u
 
 /* Name of the one exported symbol; its type is spot_plugin_entry_fn. */
 #define SPOT_PLUGIN_ENTRY_SYMBOL "spot_plugin_entry"

@@ -4,6 +4,7 @@
 
 #include <boost/assert/source_location.hpp>
 #include <boost/system/result.hpp>
+#include <exception>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -60,5 +61,10 @@ using Result = boost::system::result<T, Error>;
 inline Error make_error(ErrorCode code, std::string message, std::string context = {}) {
     return Error{code, std::move(message), std::move(context)};
 }
+
+// The Error an escaped exception stands for: a spot::Exception's own, anything else as an
+// Internal error. `context` fills in where the error names none.
+Error error_from_exception(const std::exception& e, const std::string& context);
+Error error_from_exception(const std::exception_ptr& e, const std::string& context);
 
 }  // namespace spot

@@ -22,6 +22,7 @@ struct InstanceConfig {
     std::string id;         // unique in its pipeline; names the logger <pipeline>.<id>
     std::string log_level;  // empty: the global level
     Options options;        // validated against the plugin's declarations
+    std::string location;   // "file:line:column: key.path (plugin)", for the factory's errors
     const LoadedPlugin* loaded = nullptr;
 };
 
@@ -30,6 +31,7 @@ struct PipelineConfig {
     bool skip_exceptions = true;
     std::int64_t concurrency = 8;
     std::chrono::milliseconds poll_interval{10'000};
+    std::chrono::milliseconds stall_limit{15 * 60'000};  // 0: never reported as stalled
     PropertyRules properties = default_property_rules();  // Spark property typing, redaction
     InstanceConfig source;
     std::vector<InstanceConfig> enrichers;

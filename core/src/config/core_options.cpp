@@ -38,6 +38,11 @@ constexpr spot_option_decl kPipeline[] = {
     option("poll_interval", SPOT_OPT_DURATION, "10s",
            "Daemon mode: pause between the end of a pass and the start of the next.", 0, nullptr,
            "0s", "24h"),
+    option("stall_limit", SPOT_OPT_DURATION, "15m",
+           "A pipeline that has work (a pass or runs in flight) and makes no progress for this "
+           "long is stalled: /healthz and /readyz answer 503 naming it and the systemd watchdog "
+           "is no longer fed, so systemd restarts spotd. 0s turns the check off.",
+           0, nullptr, "0s", "24h"),
     option("redact_pattern", SPOT_OPT_REGEX, "secret|password|token|access[.]key|credential",
            "Spark properties whose key matches (case-insensitively) are stored as "
            "'*** redacted ***'."),

@@ -66,6 +66,7 @@ struct Walker {
         out.options = v.options(node, decls, path, *name);
         out.id = out.options.str("id");
         out.log_level = out.options.str("log_level");
+        out.location = v.where(node.Mark(), path, *name);
         return out;
     }
 
@@ -100,6 +101,9 @@ struct Walker {
         }
         if (o.has("concurrency")) {
             p.concurrency = o.integer("concurrency");
+        }
+        if (o.has("stall_limit")) {
+            p.stall_limit = o.duration("stall_limit");
         }
         if (o.has("poll_interval")) {
             p.poll_interval = o.duration("poll_interval");

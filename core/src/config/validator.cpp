@@ -85,17 +85,22 @@ std::string range_text(const spot_option_decl& d) {
 Validator::Validator(std::filesystem::path file)
     : file_(std::move(file)), base_dir_(std::filesystem::absolute(file_).parent_path()) {}
 
-void Validator::error(const YAML::Mark& mark, const std::string& path, const std::string& plugin,
-                      const std::string& message) {
-    std::string where = file_.string();
+std::string Validator::where(const YAML::Mark& mark, const std::string& path,
+                             const std::string& plugin) const {
+    std::string at = file_.string();
     if (!mark.is_null()) {
-        where += fmt::format(":{}:{}", mark.line + 1, mark.column + 1);
+        at += fmt::format(":{}:{}", mark.line + 1, mark.column + 1);
     }
     std::string what = path.empty() ? "(top level)" : path;
     if (!plugin.empty()) {
         what += " (" + plugin + ")";
     }
-    errors_.push_back(fmt::format("{}: {}: {}", where, what, message));
+    return at + ": " + what;
+}
+
+void Validator::error(const YAML::Mark& mark, const std::string& path, const std::string& plugin,
+                      const std::string& message) {
+    errors_.push_back(where(mark, path, plugin) + ": " + message);
 }
 
 std::optional<std::string> Validator::scalar(const YAML::Node& node, const std::string& path,

@@ -25,6 +25,9 @@ class Validator {
                     const std::string& path, const std::string& plugin,
                     std::span<const std::string_view> reserved = {});
 
+    // "file:line:column: key.path (plugin)", how every error starts.
+    [[nodiscard]] std::string where(const YAML::Mark& mark, const std::string& path,
+                                    const std::string& plugin) const;
     void error(const YAML::Mark& mark, const std::string& path, const std::string& plugin,
                const std::string& message);
     // A scalar with ${ENV} expanded; records an error and returns nullopt otherwise.

@@ -8,6 +8,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/value_to.hpp>
+#include <cmath>
 
 namespace spot::core {
 
@@ -19,15 +21,10 @@ std::unique_ptr<T> downcast(std::unique_ptr<Plugin> p) {
     return std::unique_ptr<T>(static_cast<T*>(p.release()));
 }
 
-Error from_exception(const std::exception& e, const std::string& context) {
-    if (const auto* se = dynamic_cast<const Exception*>(&e)) {
-        Error err = se->error();
-        if (err.context.empty()) {
-            err.context = context;
-        }
-        return err;
-    }
-    return make_error(ErrorCode::Internal, std::string("unexpected exception: ") + e.what(), context);
+std::int64_t steady_now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 }  // namespace
@@ -52,6 +49,10 @@ Pipeline::Pipeline(PipelineConfig config, const Services& services)
     runs_failed_ = &m.counter("spot_runs_failed_total",
                               "Runs that a sink did not acknowledge; retried next pass.", labels);
     err_documents_ = &m.counter("spot_err_documents_total", "Err documents produced.", labels);
+    plugin_failures_ = &m.counter("spot_plugin_failures_total",
+                                  "Failures of plugins' background work (an err document each).",
+                                  labels);
+    last_progress_ns_ = steady_now_ns();
     in_flight_gauge_ = &m.gauge("spot_runs_in_flight", "Runs being processed now.", labels);
     last_pass_time_ = &m.gauge("spot_last_pass_timestamp_seconds",
                                "Unix time at which the last pass ended.", labels);
@@ -71,7 +72,12 @@ Result<std::shared_ptr<Pipeline>> Pipeline::create(const PipelineConfig& config,
         PluginContext ctx{config.name, inst.id, logging::get(context), p->strand_,
                           services.workers, services.metrics, services.http,
                           services.state != nullptr ? services.state->dir()
-                                                    : std::filesystem::path()};
+                                                    : std::filesystem::path(),
+                          [weak = std::weak_ptr<Pipeline>(p)](Error e, std::string stage) {
+                              if (auto self = weak.lock()) {
+                                  self->report_failure(std::move(e), std::move(stage));
+                              }
+                          }};
         if (!inst.log_level.empty()) {
             ctx.log->set_level(spdlog::level::from_str(inst.log_level));
         }
@@ -83,7 +89,8 @@ Result<std::shared_ptr<Pipeline>> Pipeline::create(const PipelineConfig& config,
             }
             return obj;
         } catch (const std::exception& e) {
-            return from_exception(e, context);
+            // An option the plugin's own checks refuse: named by its place in the config file.
+            return error_from_exception(e, inst.location.empty() ? context : inst.location);
         }
     };
     auto source = make(config.source);
@@ -117,7 +124,17 @@ Result<std::shared_ptr<Pipeline>> Pipeline::create(const PipelineConfig& config,
     return p;
 }
 
+Result<void> Pipeline::check(const PipelineConfig& config, const Services& services) {
+    auto p = create(config, services);
+    if (!p) {
+        return p.error();
+    }
+    return {};
+}
+
 asio::awaitable<Result<void>> Pipeline::run(std::shared_ptr<Pipeline> self, bool once) {
+    self->in_pass_ = true;  // a start that hangs counts as a stall too
+    self->progress();
     auto state = self->services_.state->load(self->name());
     if (!state) {
         self->phase_ = "failed";
@@ -129,11 +146,13 @@ asio::awaitable<Result<void>> Pipeline::run(std::shared_ptr<Pipeline> self, bool
             co_return loaded.error();
         }
     }
-    while (!self->stopping_) {
+    Result<void> result = co_await self->start_plugins();
+    self->in_pass_ = false;
+    while (result && !self->stopping_) {
         auto pass = co_await self->run_pass();
         if (!pass) {
-            self->phase_ = "failed";
-            co_return pass.error();
+            result = pass.error();
+            break;
         }
         if (once || self->stopping_) {
             break;
@@ -142,18 +161,109 @@ asio::awaitable<Result<void>> Pipeline::run(std::shared_ptr<Pipeline> self, bool
         self->sleep_.expires_after(self->config_.poll_interval);
         co_await self->sleep_.async_wait(asio::as_tuple(asio::use_awaitable));
     }
-    self->phase_ = "stopped";
+    co_await self->stop_plugins();
+    self->phase_ = result ? "stopped" : "failed";
+    co_return result;
+}
+
+std::vector<Plugin*> Pipeline::plugins_in_order() const {
+    std::vector<Plugin*> all{source_.get()};
+    for (const auto& e : enrichers_) {
+        all.push_back(e.get());
+    }
+    for (const auto& a : aggregators_) {
+        all.push_back(a.get());
+    }
+    for (const auto& k : sinks_) {
+        all.push_back(k.get());
+    }
+    return all;
+}
+
+asio::awaitable<Result<void>> Pipeline::start_plugins() {
+    phase_ = "starting";
+    for (auto* plugin : plugins_in_order()) {
+        Result<void> started;
+        try {
+            started = co_await plugin->start();
+        } catch (const std::exception& e) {
+            started = error_from_exception(e, name());
+        }
+        if (!started) {
+            log_->error("a plugin could not start error={}", started.error().describe());
+            co_return started.error();
+        }
+        ++started_plugins_;
+        progress();
+    }
     co_return Result<void>{};
+}
+
+asio::awaitable<void> Pipeline::stop_plugins() {
+    phase_ = "stopping";
+    // Sources, enrichers and aggregators first; then what they reported goes to the sinks,
+    // which stop last.
+    const auto all = plugins_in_order();
+    const std::size_t first_sink = all.size() - sinks_.size();
+    for (std::size_t i = 0; i < started_plugins_; ++i) {
+        if (i == first_sink) {
+            co_await write_reported_failures();
+        }
+        try {
+            co_await all[i]->stop();
+        } catch (const std::exception& e) {
+            log_->error("a plugin failed to stop error={}",
+                        error_from_exception(e, name()).describe());
+        }
+    }
+    started_plugins_ = 0;
+}
+
+void Pipeline::report_failure(Error error, std::string stage) {
+    log_->error("{} failed in the background error={}", stage, error.describe());
+    plugin_failures_->inc();
+    std::lock_guard lock(reported_mutex_);
+    reported_.push_back(make_error_document(error, "", "", std::move(stage)));
+}
+
+asio::awaitable<void> Pipeline::write_reported_failures() {
+    std::vector<Document> docs;
+    {
+        std::lock_guard lock(reported_mutex_);
+        docs.swap(reported_);
+    }
+    if (docs.empty()) {
+        co_return;
+    }
+    last_error_ = json::value_to<std::string>(
+        docs.back().body.at("spot").at("error").at("message"));
+    err_documents_->inc(docs.size());
+    co_await write_to_sinks(std::move(docs));
+}
+
+void Pipeline::progress() noexcept { last_progress_ns_ = steady_now_ns(); }
+
+std::optional<double> Pipeline::stalled_seconds() const {
+    if (config_.stall_limit.count() <= 0 || (!in_pass_ && in_flight_ == 0)) {
+        return std::nullopt;
+    }
+    const double idle = static_cast<double>(steady_now_ns() - last_progress_ns_) / 1e9;
+    if (idle * 1000.0 < static_cast<double>(config_.stall_limit.count())) {
+        return std::nullopt;
+    }
+    return idle;
 }
 
 asio::awaitable<Result<void>> Pipeline::run_pass() {
     phase_ = "running";
+    in_pass_ = true;
+    progress();
     const auto started = std::chrono::steady_clock::now();
     Result<void> listed;
     try {
         listed = co_await source_->pass(*this);
     } catch (const std::exception& e) {
-        listed = from_exception(e, config_.name + "." + config_.source.id);
+        listed = error_from_exception(e, config_.name + "." + config_.source.id);
     }
     while (in_flight_ > 0) {
         co_await wait_for_change();  // every run of this pass lands before the pass ends
@@ -165,12 +275,13 @@ asio::awaitable<Result<void>> Pipeline::run_pass() {
             fatal_ = listed.error();
         }
     }
+    co_await write_reported_failures();
     for (std::size_t i = 0; i < sinks_.size(); ++i) {
         Result<void> flushed;
         try {
             flushed = co_await sinks_[i]->flush();
         } catch (const std::exception& e) {
-            flushed = from_exception(e, config_.name + "." + sink_ids_[i]);
+            flushed = error_from_exception(e, config_.name + "." + sink_ids_[i]);
         }
         if (!flushed) {
             log_->error("sink flush failed sink='{}' error={}", sink_ids_[i],
@@ -189,6 +300,8 @@ asio::awaitable<Result<void>> Pipeline::run_pass() {
         last_good_pass_time_->set(last_pass_time_->value());
     }
     phase_ = "idle";
+    in_pass_ = false;
+    progress();
     log_->debug("pass finished seconds={:.3f} processed_total={} failed_total={}", seconds,
                 runs_processed_->value(), runs_failed_->value());
     if (fatal_) {
@@ -212,6 +325,7 @@ asio::awaitable<void> Pipeline::submit(Run run) {
     }
     ++in_flight_;
     in_flight_gauge_->set(static_cast<double>(in_flight_));
+    progress();
     asio::co_spawn(strand_, process(shared_from_this(), std::move(run)),
                    [self = shared_from_this()](const std::exception_ptr& e) {
                        if (e) {
@@ -287,21 +401,16 @@ asio::awaitable<Pipeline::Processed> Pipeline::transform(std::shared_ptr<Pipelin
                 record(r.error(), stage);
             }
         } catch (const std::exception& e) {
-            record(from_exception(e, self->name() + "." + self->enricher_ids_[i]), stage);
+            record(error_from_exception(e, self->name() + "." + self->enricher_ids_[i]), stage);
         }
     }
     for (auto& aggregator : self->aggregators_) {
         try {
-            auto docs = aggregator->aggregate(run);
-            if (!docs) {
-                record(docs.error(), "aggregations");
-                continue;
-            }
-            for (auto& d : *docs) {
-                out.docs.push_back(std::move(d));
+            if (auto made = aggregator->aggregate_into(run, out.docs); !made) {
+                record(made.error(), "aggregations");
             }
         } catch (const std::exception& e) {
-            record(from_exception(e, self->name()), "aggregations");
+            record(error_from_exception(e, self->name()), "aggregations");
         }
     }
     // Enrichers that refine the aggregates (e.g. Enceladus storage-size metrics), in order.
@@ -311,7 +420,7 @@ asio::awaitable<Pipeline::Processed> Pipeline::transform(std::shared_ptr<Pipelin
                 record(r.error(), "enrich:" + self->enricher_ids_[i]);
             }
         } catch (const std::exception& e) {
-            record(from_exception(e, self->name() + "." + self->enricher_ids_[i]),
+            record(error_from_exception(e, self->name() + "." + self->enricher_ids_[i]),
                    "enrich:" + self->enricher_ids_[i]);
         }
     }
@@ -354,6 +463,7 @@ asio::awaitable<void> Pipeline::process(std::shared_ptr<Pipeline> self, Run run)
     }
     --self->in_flight_;
     self->in_flight_gauge_->set(static_cast<double>(self->in_flight_));
+    self->progress();
     self->wake_.cancel();
 }
 
@@ -374,7 +484,7 @@ asio::awaitable<std::vector<std::string>> Pipeline::write_to_sinks(std::vector<D
         try {
             written = co_await sinks_[i]->write(std::move(batch));
         } catch (const std::exception& e) {
-            written = from_exception(e, config_.name + "." + sink_ids_[i]);
+            written = error_from_exception(e, config_.name + "." + sink_ids_[i]);
         }
         if (!written) {
             log_->error("sink did not acknowledge sink='{}' error={}", sink_ids_[i],
@@ -418,7 +528,11 @@ void Pipeline::request_stop() {
 }
 
 json::object Pipeline::status() const {
+    const auto stalled = stalled_seconds();
+    const double since = static_cast<double>(steady_now_ns() - last_progress_ns_) / 1e9;
     return json::object{
+        {"stalled", stalled.has_value()},
+        {"seconds_since_progress", std::round(since * 10) / 10},
         {"name", config_.name},
         {"phase", phase_},
         {"passes", passes_},

@@ -16,6 +16,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/json/object.hpp>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 namespace spot::core {
@@ -39,6 +40,12 @@ class Pipeline final : public RunQueue, public std::enable_shared_from_this<Pipe
     static asio::awaitable<Result<void>> run(std::shared_ptr<Pipeline> self, bool once);
     // Safe from any thread: no new runs are taken, in-flight runs finish.
     void request_stop();
+    // Builds the plugin instances only (I/O-free by the lifecycle contract), so that their own
+    // cross-field checks run; what `spotd --check-config` calls.
+    static Result<void> check(const PipelineConfig& config, const Services& services);
+    // Seconds without progress while the pipeline had work, when over stall_limit; else nullopt.
+    // Call on the event loop.
+    [[nodiscard]] std::optional<double> stalled_seconds() const;
 
     [[nodiscard]] asio::any_io_executor executor() const { return strand_; }
     [[nodiscard]] const std::string& name() const { return config_.name; }
@@ -52,12 +59,20 @@ class Pipeline final : public RunQueue, public std::enable_shared_from_this<Pipe
     asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> known_runs(
         std::int64_t from_ms, std::int64_t to_ms) override;
     [[nodiscard]] bool stopping() const noexcept override { return stopping_; }
+    void progress() noexcept override;
 
    private:
     struct Processed;
     Pipeline(PipelineConfig config, const Services& services);
     static asio::awaitable<void> process(std::shared_ptr<Pipeline> self, Run run);
     static asio::awaitable<Processed> transform(std::shared_ptr<Pipeline> self, Run run);
+    asio::awaitable<Result<void>> start_plugins();
+    asio::awaitable<void> stop_plugins();
+    std::vector<Plugin*> plugins_in_order() const;
+    // Failures of the plugins' background work, reported from any thread; written as err
+    // documents at the end of each pass and before the sinks stop.
+    void report_failure(Error error, std::string stage);
+    asio::awaitable<void> write_reported_failures();
     asio::awaitable<Result<void>> run_pass();
     asio::awaitable<void> wait_for_change();
     asio::awaitable<std::vector<std::string>> write_to_sinks(std::vector<Document> docs);
@@ -80,6 +95,12 @@ class Pipeline final : public RunQueue, public std::enable_shared_from_this<Pipe
     std::size_t in_flight_ = 0;
     std::atomic<bool> stopping_{false};
     std::optional<Error> fatal_;
+    std::size_t started_plugins_ = 0;
+    std::mutex reported_mutex_;
+    std::vector<Document> reported_;
+    // Progress, for the stall check: steady-clock nanoseconds of the last sign of life.
+    std::atomic<std::int64_t> last_progress_ns_{0};
+    bool in_pass_ = false;
 
     // Status and metrics.
     std::string phase_ = "starting";
@@ -89,6 +110,7 @@ class Pipeline final : public RunQueue, public std::enable_shared_from_this<Pipe
     Counter* runs_processed_ = nullptr;
     Counter* runs_failed_ = nullptr;
     Counter* err_documents_ = nullptr;
+    Counter* plugin_failures_ = nullptr;
     Gauge* in_flight_gauge_ = nullptr;
     Gauge* last_pass_time_ = nullptr;
     Gauge* last_pass_seconds_ = nullptr;

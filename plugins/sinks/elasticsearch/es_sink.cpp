@@ -3,8 +3,6 @@
 #include <spot/time.hpp>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -12,11 +10,6 @@
 namespace spot::sinks::elasticsearch {
 
 namespace {
-
-asio::awaitable<void> sleep_for(const asio::any_io_executor& ex, std::chrono::milliseconds d) {
-    asio::steady_timer t(ex, d);
-    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-}
 
 std::chrono::milliseconds backoff(int attempt) {
     return std::chrono::milliseconds(std::min<std::int64_t>(30'000, 250LL << std::min(attempt, 7)));
@@ -60,6 +53,8 @@ EsSink::EsSink(const PluginContext& ctx, EsOptions options)
       instance_id_(ctx.instance_id),
       log_(ctx.log),
       io_(ctx.io),
+      report_(task_failures(ctx, "sink:" + ctx.instance_id)),
+      tasks_(ctx.io, report_, ctx.pipeline + "." + ctx.instance_id),
       spool_(options_.spool_dir.empty()
                  ? ctx.state_dir / "spool" / (ctx.pipeline + "." + ctx.instance_id)
                  : options_.spool_dir,
@@ -75,13 +70,6 @@ EsSink::EsSink(const PluginContext& ctx, EsOptions options)
         throw Exception(endpoint.error());
     }
     endpoint_ = std::move(*endpoint);
-    auto cut = spool_.open();
-    if (!cut) {
-        throw Exception(cut.error());
-    }
-    if (*cut > 0) {
-        log_->warn("cut a torn record left by a crash at the end of the spool bytes={}", *cut);
-    }
     stored_ = &metrics_->counter("spot_es_documents_total", "Documents the cluster accepted.",
                                  labels_);
     rejected_ = &metrics_->counter(
@@ -91,13 +79,31 @@ EsSink::EsSink(const PluginContext& ctx, EsOptions options)
                                   "Documents written to the spool while the cluster was away.",
                                   labels_);
     spool_bytes_ = &metrics_->gauge("spot_es_spool_bytes", "Bytes waiting in the spool.", labels_);
+}
+
+asio::awaitable<Result<void>> EsSink::start() {
+    auto cut = spool_.open();
+    if (!cut) {
+        co_return cut.error();
+    }
+    if (*cut > 0) {
+        log_->warn("cut a torn record left by a crash at the end of the spool bytes={}", *cut);
+    }
     spool_bytes_->set(static_cast<double>(spool_.pending_bytes()));
     if (!spool_.empty()) {
         log_->info("spool holds {} batches ({} bytes) from an earlier run; replaying",
                    spool_.records(), spool_.pending_bytes());
         draining_ = true;
-        asio::co_spawn(io_, drain_spool(), asio::detached);
+        tasks_.spawn(drain_spool(), "spool replay");
     }
+    co_return Result<void>{};
+}
+
+asio::awaitable<void> EsSink::stop() {
+    tasks_.stop();
+    changed_.cancel();
+    co_await tasks_.join();
+    spool_.close();
 }
 
 asio::awaitable<Result<http::Response>> EsSink::call(std::string method, std::string target,
@@ -125,10 +131,29 @@ asio::awaitable<Result<void>> EsSink::ensure_ready() {
         co_return Result<void>{};
     }
     readying_ = true;
+    struct Done {  // also when detection throws: the waiters must not wait forever
+        EsSink& s;
+        ~Done() {
+            s.readying_ = false;
+            s.changed_.cancel();
+        }
+    } done_guard{*this};
     auto done = co_await detect_and_install();
-    readying_ = false;
-    changed_.cancel();
+    if (!done) {
+        report_not_ready(done.error());
+    } else {
+        last_reported_.clear();
+    }
     co_return done;
+}
+
+void EsSink::report_not_ready(const Error& error) {
+    if (error.code == ErrorCode::Connection || error.code == ErrorCode::Timeout ||
+        error.http_status == 429 || error.http_status >= 500 || error.describe() == last_reported_) {
+        return;  // away, not broken: the spool covers it
+    }
+    last_reported_ = error.describe();
+    report_(error);
 }
 
 asio::awaitable<Result<void>> EsSink::detect_and_install() {
@@ -140,15 +165,33 @@ asio::awaitable<Result<void>> EsSink::detect_and_install() {
     }
     std::string version;
     boost::system::error_code ec;
+    auto string_at = [](const json::value& v, std::initializer_list<std::string_view> path) {
+        const json::value* cur = &v;
+        for (auto key : path) {
+            cur = cur->is_object() ? cur->as_object().if_contains(key) : nullptr;
+            if (cur == nullptr) {
+                return std::string();
+            }
+        }
+        return cur->is_string() ? std::string(cur->as_string()) : std::string();
+    };
     if (root->status == 200) {
         auto v = json::parse(root->body, ec);
-        if (!ec && v.is_object() && v.as_object().contains("version")) {
-            const auto& ver = v.at("version").as_object();
-            const auto* dist = ver.if_contains("distribution");
-            product_ = dist != nullptr && dist->is_string() ? std::string(dist->as_string())
-                                                           : std::string("elasticsearch");
-            version = std::string(ver.at("number").as_string());
+        if (ec || !v.is_object()) {
+            co_return make_error(ErrorCode::Json,
+                                 "product detection: GET / answered 200 with no JSON object: " +
+                                     http::body_excerpt(root->body, 200),
+                                 endpoint_->describe("/"));
         }
+        version = string_at(v, {"version", "number"});
+        if (version.empty()) {
+            co_return make_error(ErrorCode::Json,
+                                 "product detection: GET / answered without version.number: " +
+                                     http::body_excerpt(root->body, 200),
+                                 endpoint_->describe("/"));
+        }
+        const auto dist = string_at(v, {"version", "distribution"});
+        product_ = dist.empty() ? "elasticsearch" : dist;
     }
     if (version.empty()) {
         product_ = root->header("x-elastic-product").empty() ? "unknown" : "elasticsearch";
@@ -161,10 +204,17 @@ asio::awaitable<Result<void>> EsSink::detect_and_install() {
                             : nodes.error();
         }
         auto v = json::parse(nodes->body, ec);
-        if (!ec && v.is_object()) {
-            for (const auto& [id, n] : v.at("nodes").as_object()) {
-                version = std::string(n.at("version").as_string());
+        const auto* all = !ec && v.is_object() ? v.as_object().if_contains("nodes") : nullptr;
+        if (all != nullptr && all->is_object()) {
+            for (const auto& [id, n] : all->as_object()) {
+                version = string_at(n, {"version"});
             }
+        }
+        if (version.empty()) {
+            co_return make_error(ErrorCode::Json,
+                                 "product detection: the nodes API answered without a version: " +
+                                     http::body_excerpt(nodes->body, 200),
+                                 endpoint_->describe("/_nodes/_local"));
         }
     }
     log_->info("connected to {} {} at {}", product_, version, endpoint_->url().origin());
@@ -200,6 +250,15 @@ asio::awaitable<Result<void>> EsSink::install_template(const std::string& index)
         e.http_status = r->status;
         co_return e;
     }
+    boost::system::error_code ec;
+    const auto ack = json::parse(r->body, ec);
+    const auto* acknowledged = !ec && ack.is_object() ? ack.as_object().if_contains("acknowledged")
+                                                      : nullptr;
+    if (acknowledged == nullptr || !acknowledged->is_bool() || !acknowledged->as_bool()) {
+        co_return make_error(ErrorCode::Json,
+                             "index template not acknowledged: " + http::body_excerpt(r->body, 200),
+                             endpoint_->describe("/_index_template/spot-" + index));
+    }
     co_return Result<void>{};
 }
 
@@ -215,8 +274,11 @@ asio::awaitable<Result<void>> EsSink::write(std::vector<Document> docs) {
         co_return Result<void>{};
     }
     // Backpressure: while the spool is full, nothing more is taken (never dropped).
-    while (spool_.full()) {
+    while (spool_.full() && !tasks_.stopping()) {
         co_await changed_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    if (tasks_.stopping()) {
+        co_return make_error(ErrorCode::Cancelled, "the sink is stopping", instance_id_);
     }
     if (!open_) {
         open_ = std::make_shared<Batch>(io_);
@@ -231,10 +293,10 @@ asio::awaitable<Result<void>> EsSink::write(std::vector<Document> docs) {
     if (batch->items.size() >= options_.batch_documents || batch->bytes >= options_.batch_bytes ||
         in_flight_ < options_.bulk_concurrency) {
         open_.reset();
-        asio::co_spawn(io_, send(batch), asio::detached);
+        tasks_.spawn(send(batch), "bulk delivery");
     } else if (!lingering_) {
         lingering_ = true;
-        asio::co_spawn(io_, linger_then_send(), asio::detached);
+        tasks_.spawn(linger_then_send(), "linger");
     }
     while (!batch->done) {
         co_await batch->wake.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -243,7 +305,7 @@ asio::awaitable<Result<void>> EsSink::write(std::vector<Document> docs) {
 }
 
 asio::awaitable<void> EsSink::linger_then_send() {
-    co_await sleep_for(io_, options_.linger);
+    co_await tasks_.sleep(options_.linger);
     lingering_ = false;
     if (open_) {
         auto batch = std::move(open_);
@@ -253,17 +315,14 @@ asio::awaitable<void> EsSink::linger_then_send() {
 
 asio::awaitable<void> EsSink::send(std::shared_ptr<Batch> batch) {
     ++in_flight_;
-    std::vector<BulkItem> left;
-    // While the spool holds older batches, new ones queue behind them, in order.
-    if (draining_ || !spool_.empty()) {
-        left = std::move(batch->items);
-    } else if (auto ready = co_await ensure_ready(); !ready) {
-        log_->warn("cluster not ready, spooling error={}", ready.error().describe());
-        left = std::move(batch->items);
-    } else {
-        left = co_await deliver(std::move(batch->items));
+    try {
+        auto left = co_await send_items(std::move(batch->items));
+        batch->result = left.empty() ? Result<void>{} : spool(left);
+    } catch (const std::exception& e) {
+        // Not acknowledged: the source takes the run again. Reported, and never a hang.
+        batch->result = error_from_exception(e, instance_id_);
+        report_(batch->result.error());
     }
-    batch->result = left.empty() ? Result<void>{} : spool(left);
     batch->done = true;
     batch->wake.cancel();
     --in_flight_;
@@ -272,6 +331,18 @@ asio::awaitable<void> EsSink::send(std::shared_ptr<Batch> batch) {
         auto next = std::move(open_);  // what gathered while this one was out
         co_await send(next);
     }
+}
+
+asio::awaitable<std::vector<BulkItem>> EsSink::send_items(std::vector<BulkItem> items) {
+    // While the spool holds older batches, new ones queue behind them, in order.
+    if (draining_ || !spool_.empty()) {
+        co_return items;
+    }
+    if (auto ready = co_await ensure_ready(); !ready) {
+        log_->warn("cluster not ready, spooling error={}", ready.error().describe());
+        co_return items;
+    }
+    co_return co_await deliver(std::move(items));
 }
 
 asio::awaitable<std::vector<BulkItem>> EsSink::deliver(std::vector<BulkItem> items) {
@@ -296,10 +367,9 @@ asio::awaitable<std::vector<BulkItem>> EsSink::deliver(std::vector<BulkItem> ite
         auto results = parse_bulk_response(r->body, items.size());
         if (!results) {
             log_->warn("bulk answer unreadable ({}); retrying the batch", results.error().message);
-            if (attempt >= options_.item_attempts) {
+            if (attempt >= options_.item_attempts || !co_await tasks_.sleep(backoff(attempt))) {
                 co_return items;
             }
-            co_await sleep_for(io_, backoff(attempt));
             continue;
         }
         std::vector<BulkItem> retry;
@@ -333,7 +403,9 @@ asio::awaitable<std::vector<BulkItem>> EsSink::deliver(std::vector<BulkItem> ite
             log_->warn("{} documents still refused after {} attempts; spooling", retry.size(), attempt);
             co_return retry;
         }
-        co_await sleep_for(io_, backoff(attempt));
+        if (!co_await tasks_.sleep(backoff(attempt))) {
+            co_return retry;  // stopping: the spool keeps them
+        }
         items = std::move(retry);
     }
     co_return std::vector<BulkItem>{};
@@ -400,17 +472,25 @@ Result<void> EsSink::spool(const std::vector<BulkItem>& items) {
     }
     spooled_->inc(items.size());
     spool_bytes_->set(static_cast<double>(spool_.pending_bytes()));
-    if (!draining_) {
+    if (!draining_ && !tasks_.stopping()) {
         draining_ = true;
-        asio::co_spawn(io_, drain_spool(), asio::detached);
+        tasks_.spawn(drain_spool(), "spool replay");
     }
     return {};
 }
 
 asio::awaitable<void> EsSink::drain_spool() {
+    struct Ended {  // also when the replay throws: flush() and the next spool() must know
+        EsSink& s;
+        ~Ended() {
+            s.draining_ = false;
+            s.drain_failures_ = 0;
+            s.changed_.cancel();
+        }
+    } ended{*this};
     int failures = 0;
     std::size_t replayed = 0;
-    while (!spool_.empty()) {
+    while (!spool_.empty() && !tasks_.stopping()) {
         auto ready = co_await ensure_ready();
         auto record = ready ? spool_.front() : Result<std::optional<std::string>>(ready.error());
         std::vector<BulkItem> left;
@@ -435,14 +515,11 @@ asio::awaitable<void> EsSink::drain_spool() {
             log_->warn("cluster still away; {} batches ({} bytes) wait in the spool",
                        spool_.records(), spool_.pending_bytes());
         }
-        co_await sleep_for(io_, backoff(failures));
+        co_await tasks_.sleep(backoff(failures));
     }
     if (replayed > 0) {
         log_->info("spool replayed batches={}; the cluster has everything again", replayed);
     }
-    draining_ = false;
-    drain_failures_ = 0;
-    changed_.cancel();
 }
 
 asio::awaitable<Result<void>> EsSink::flush() {
@@ -484,9 +561,15 @@ asio::awaitable<void> EsSink::log_index_stats() {
         co_return;
     }
     for (const auto& [index, stats] : all->as_object()) {
-        const auto& p = stats.at("primaries").as_object();
-        const auto docs = p.at("docs").at("count").to_number<std::int64_t>();
-        const auto bytes = p.at("store").at("size_in_bytes").to_number<std::int64_t>();
+        std::int64_t docs = 0, bytes = 0;
+        try {  // statistics only: an answer of another shape is logged, not fatal
+            const auto& p = stats.at("primaries").as_object();
+            docs = p.at("docs").at("count").to_number<std::int64_t>();
+            bytes = p.at("store").at("size_in_bytes").to_number<std::int64_t>();
+        } catch (const std::exception& e) {
+            log_->warn("index statistics of '{}' unreadable: {}", std::string(index), e.what());
+            continue;
+        }
         log_->info("index '{}' documents={} size_bytes={}", std::string(index), docs, bytes);
         Labels l = labels_;
         l.emplace_back("index", std::string(index));
@@ -540,16 +623,26 @@ asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> EsSink::known_runs
                                      http::body_excerpt(r->body),
                                  endpoint_->describe("/" + agg->second + "/_search"));
         }
-        const auto& hits = v.at("hits").at("hits").as_array();
-        for (const auto& h : hits) {
-            const auto& src = h.at("_source").as_object();
-            out.push_back(KnownRun{std::string(src.at("id").as_string()),
-                                   src.at("attempt").at("endTimeEpoch").to_number<std::int64_t>()});
+        std::size_t page = 0;
+        try {  // an answer of another shape is an error of this call, not an escaped exception
+            const auto& hits = v.at("hits").at("hits").as_array();
+            for (const auto& h : hits) {
+                const auto& src = h.at("_source").as_object();
+                out.push_back(KnownRun{std::string(src.at("id").as_string()),
+                                       src.at("attempt").at("endTimeEpoch").to_number<std::int64_t>()});
+            }
+            page = hits.size();
+            if (page == 5000) {
+                after = hits.back().at("sort");
+            }
+        } catch (const std::exception& e) {
+            co_return make_error(ErrorCode::Json,
+                                 std::string("search answer of an unexpected shape: ") + e.what(),
+                                 endpoint_->describe("/" + agg->second + "/_search"));
         }
-        if (hits.size() < 5000) {
+        if (page < 5000) {
             break;
         }
-        after = hits.back().at("sort");
     }
     log_->info("known runs read from index '{}' runs={}", agg->second, out.size());
     co_return std::optional<std::vector<KnownRun>>(std::move(out));

@@ -11,6 +11,7 @@
 
 #include <spot/http.hpp>
 #include <spot/plugin.hpp>
+#include <spot/task_group.hpp>
 
 #include <boost/asio/steady_timer.hpp>
 #include <map>
@@ -37,8 +38,13 @@ struct EsOptions {
 
 class EsSink final : public Sink {
    public:
+    // Builds the endpoint only: the spool is opened and replayed by start().
     EsSink(const PluginContext& ctx, EsOptions options);
 
+    // Locks and opens the spool, and replays what an earlier run left in it.
+    asio::awaitable<Result<void>> start() override;
+    // Cuts background sleeps short, waits for deliveries and the replay to end, unlocks the spool.
+    asio::awaitable<void> stop() override;
     asio::awaitable<Result<void>> write(std::vector<Document> docs) override;
     asio::awaitable<Result<void>> flush() override;
     asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> known_runs(
@@ -55,10 +61,14 @@ class EsSink final : public Sink {
         asio::steady_timer wake;
     };
     asio::awaitable<Result<void>> ensure_ready();
+    // A cluster that answers but cannot be used (malformed answers, templates refused) is
+    // reported once per distinct reason as an err document; an unreachable one only spools.
+    void report_not_ready(const Error& error);
     asio::awaitable<Result<void>> detect_and_install();
     asio::awaitable<Result<void>> install_template(const std::string& index);
     asio::awaitable<void> linger_then_send();
     asio::awaitable<void> send(std::shared_ptr<Batch> batch);
+    asio::awaitable<std::vector<BulkItem>> send_items(std::vector<BulkItem> items);
     // Sends items until each is stored or rejected for good (rejections become err documents);
     // returns those the cluster could not take (unreachable, or still failing): for the spool.
     asio::awaitable<std::vector<BulkItem>> deliver(std::vector<BulkItem> items);
@@ -75,6 +85,9 @@ class EsSink final : public Sink {
     std::string instance_id_;
     std::shared_ptr<spdlog::logger> log_;
     asio::any_io_executor io_;
+    std::function<void(Error)> report_;
+    TaskGroup tasks_;  // deliveries, linger timers and the spool replay; joined by stop()
+    std::string last_reported_;
     std::shared_ptr<http::Endpoint> endpoint_;
     Spool spool_;
     bool ready_ = false, readying_ = false;
@@ -82,8 +95,8 @@ class EsSink final : public Sink {
     std::map<std::string, std::int64_t> field_limits_;  // raised limits, by index
     std::shared_ptr<Batch> open_;
     bool lingering_ = false, draining_ = false;
-    int drain_failures_ = 0;
-    bool wrote_since_stats_ = false;  // index statistics are refreshed only after writes  // consecutive failed replays of the spool's first batch
+    int drain_failures_ = 0;  // consecutive failed replays of the spool's first batch
+    bool wrote_since_stats_ = false;  // index statistics are refreshed only after writes
     std::size_t in_flight_ = 0;
     asio::steady_timer changed_;  // woken when a batch ends or spool space frees
 

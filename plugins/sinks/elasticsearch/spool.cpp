@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,10 +40,50 @@ bool read_at(int fd, std::uint64_t off, char* out, std::size_t n) {
 Spool::Spool(std::filesystem::path dir, std::uint64_t max_bytes)
     : dir_(std::move(dir)), max_bytes_(max_bytes) {}
 
-Spool::~Spool() {
+Spool::~Spool() { close(); }
+
+void Spool::close() {
     if (fd_ >= 0) {
         ::close(fd_);
+        fd_ = -1;
     }
+    if (lock_fd_ >= 0) {
+        ::close(lock_fd_);  // releases the flock
+        lock_fd_ = -1;
+    }
+}
+
+Result<void> Spool::lock() {
+    // flock locks belong to the open file description: a second open of the same spool in this
+    // process (a reloaded sink while the old one still drains) is refused like another process.
+    const auto path = dir_ / "spool.lock";
+    lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock_fd_ < 0) {
+        return io_error("cannot open the spool lock", path);
+    }
+    if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+        const int err = errno;
+        char owner[32] = {};
+        [[maybe_unused]] auto n = ::pread(lock_fd_, owner, sizeof owner - 1, 0);
+        ::close(lock_fd_);
+        lock_fd_ = -1;
+        if (err != EWOULDBLOCK) {
+            errno = err;
+            return io_error("cannot lock the spool", path);
+        }
+        std::string pid(owner);
+        pid.erase(pid.find_last_not_of(" \n") + 1);
+        return make_error(ErrorCode::Io,
+                          "spool is in use by another sink instance (pid " +
+                              (pid.empty() ? std::string("unknown") : pid) +
+                              "); two sinks must not share a spool_dir",
+                          path.string());
+    }
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(lock_fd_, 0) != 0 || ::pwrite(lock_fd_, pid.data(), pid.size(), 0) < 0) {
+        return io_error("cannot write the spool lock", path);
+    }
+    return {};
 }
 
 Result<std::uint64_t> Spool::open() {
@@ -51,6 +92,9 @@ Result<std::uint64_t> Spool::open() {
     if (ec) {
         return make_error(ErrorCode::Io, "cannot create spool directory: " + ec.message(),
                           dir_.string());
+    }
+    if (auto locked = lock(); !locked) {
+        return locked.error();
     }
     const auto data = dir_ / "spool.dat";
     fd_ = ::open(data.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);

@@ -21,8 +21,12 @@ class Spool {
     Spool(const Spool&) = delete;
     Spool& operator=(const Spool&) = delete;
 
-    // Opens (creates) the files and checks every record; returns bytes cut from a torn tail.
+    // Takes the spool's lock (`spool.lock`, holding the owner's pid; refused with the owner named
+    // while another instance, in this process or another, holds it), opens (creates) the files
+    // and checks every record; returns bytes cut from a torn tail.
     Result<std::uint64_t> open();
+    // Closes the files and releases the lock (also done by the destructor).
+    void close();
     // Appends one record durably (write + fsync).
     Result<void> push(const std::string& payload);
     // The first record not yet replayed, if any.
@@ -36,10 +40,12 @@ class Spool {
     [[nodiscard]] bool full() const { return pending_bytes() >= max_bytes_; }
 
    private:
+    Result<void> lock();
     Result<void> save_head();
     std::filesystem::path dir_;
     std::uint64_t max_bytes_;
     int fd_ = -1;
+    int lock_fd_ = -1;
     std::uint64_t head_ = 0, size_ = 0;
     std::size_t records_ = 0;
 };

@@ -36,12 +36,12 @@ asio::awaitable<Result<EventLogSource::Attempt>> EventLogSource::parse(EventLogS
         co_return parsed.error();
     }
     self->bytes_read_->inc(static_cast<std::uint64_t>(parsed->bytes));
-    const auto& b = parsed->run;
+    auto& b = parsed->run;
     if (b.app_id().empty()) {
         co_return make_error(ErrorCode::Parse, "no SparkListenerApplicationStart event",
                              entry.name);
     }
-    Attempt a{entry, b.app_id(), b.app_name(), b.attempt(entry.mtime_ms)};
+    Attempt a{entry, b.app_id(), b.app_name(), b.attempt(entry.mtime_ms), b.take_tasks()};
     co_return a;
 }
 
@@ -60,6 +60,7 @@ Run EventLogSource::assemble(std::vector<Attempt> attempts) const {
                                     {"mtime_ms", a.entry.mtime_ms},
                                     {"app", a.app_id}});
         list.push_back(std::move(a.attempt));
+        run.tasks.push_back(std::move(a.tasks));
     }
     run.app = json::object{{"id", run.app_id},
                            {"name", attempts.front().app_name},

@@ -37,6 +37,7 @@ class EventLogSource final : public Source {
         LogEntry entry;
         std::string app_id, app_name;
         json::object attempt;
+        AttemptTasks tasks;  // for the run analysis; memory only
     };
     static asio::awaitable<Result<Attempt>> parse(EventLogSource* self, LogEntry entry);
     // All attempts of one application as one Run.

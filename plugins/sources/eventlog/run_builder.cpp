@@ -6,6 +6,7 @@
 #include <climits>
 #include <cmath>
 #include <regex>
+#include <utility>
 
 namespace spot::sources::eventlog {
 
@@ -358,6 +359,12 @@ void RunBuilder::task_end(const json::object& e) {
     if (const auto* reason = obj_at(e, "Task End Reason")) {
         t.reason = str_at(*reason, "Reason");
         t.kill_reason = str_at(*reason, "Kill Reason");
+        t.class_name = str_at(*reason, "Class Name");
+        for (const char* words : {"Description", "Loss Reason", "Message"}) {
+            if (t.description.empty()) {
+                t.description = str_at(*reason, words);
+            }
+        }
     }
     t.index = int_at(*info, "Index");
     t.executor = str_at(*info, "Executor ID");
@@ -373,6 +380,41 @@ void RunBuilder::task_end(const json::object& e) {
         t.peaks.update(*peak);
     }
     add_task_end(t);
+}
+
+void RunBuilder::record_timing(const TaskEnd& t, bool success, bool killed) {
+    const StageKey key{t.stage, t.stage_attempt};
+    auto [st, new_stage] = task_stage_index_.try_emplace(key, tasks_.stages.size());
+    if (new_stage) {
+        tasks_.stages.push_back(StageTasks{t.stage, t.stage_attempt, {}});
+    }
+    auto [ex, new_executor] = task_executor_index_.try_emplace(
+        t.executor, static_cast<std::uint32_t>(tasks_.executors.size()));
+    if (new_executor) {
+        tasks_.executors.push_back(t.executor);
+    }
+    tasks_.stages[st->second].tasks.push_back(
+        TaskTiming{t.launch, t.finish > t.launch ? t.finish - t.launch : 0, ex->second, success});
+    if (!success && !killed) {
+        // The first line of the failure, bounded: one entry per distinct cause.
+        std::string why = t.class_name.empty() ? t.reason : t.class_name;
+        if (!t.description.empty()) {
+            why += ": " + t.description.substr(0, t.description.find('\n'));
+        }
+        ++tasks_.failure_reasons[why.substr(0, 200)];
+    }
+}
+
+AttemptTasks RunBuilder::take_tasks() {
+    tasks_.attempt_id = attempt_id_.value_or("");
+    for (auto& s : tasks_.stages) {
+        std::stable_sort(s.tasks.begin(), s.tasks.end(), [](const TaskTiming& a, const TaskTiming& b) {
+            return a.launch_ms < b.launch_ms;
+        });
+    }
+    task_executor_index_.clear();
+    task_stage_index_.clear();
+    return std::exchange(tasks_, AttemptTasks{});
 }
 
 void RunBuilder::add_task_end(const TaskEnd& t) {
@@ -396,6 +438,7 @@ void RunBuilder::add_task_end(const TaskEnd& t) {
     if (success) {
         s.completed_indices.insert(t.index);
     }
+    record_timing(t, success, killed);
     Executor& ex = executor(t.executor);
     ex.completed += success ? 1 : 0;
     ex.failed += (!success && !killed) ? 1 : 0;

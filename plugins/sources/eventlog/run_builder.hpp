@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <boost/json.hpp>
+#include <spot/task_detail.hpp>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -47,6 +48,8 @@ struct Peaks {
 struct TaskEnd {
     std::int64_t stage = 0, stage_attempt = 0, index = 0, launch = 0, finish = 0;
     std::string reason = "Success", kill_reason, executor;
+    // A failure's own words: exception class and description, executor loss reason, message.
+    std::string class_name, description;
     bool has_metrics = false;
     std::array<std::int64_t, kTaskMetricCount> metrics{};
     Peaks peaks;  // Task Executor Metrics
@@ -69,6 +72,9 @@ class RunBuilder {
     [[nodiscard]] const std::string& app_id() const { return app_id_; }
     [[nodiscard]] const std::string& app_name() const { return app_name_; }
     [[nodiscard]] std::optional<std::string> attempt_id() const { return attempt_id_; }
+
+    // Every task's timing, for the run analysis (what the source keeps beside the Run).
+    [[nodiscard]] AttemptTasks take_tasks();
 
     // The attempt in the REST shape, with allexecutors, stages and environment.
     // `last_updated_ms`: the log's modification time (what the server reports).
@@ -109,6 +115,7 @@ class RunBuilder {
     Executor& executor(const std::string& id);
     Stage& stage(const boost::json::object& info);
     void task_end(const boost::json::object& e);
+    void record_timing(const TaskEnd& t, bool success, bool killed);
     void stage_info(const boost::json::object& info, bool completed);
 
     std::string app_id_, app_name_, user_, spark_version_;
@@ -120,6 +127,9 @@ class RunBuilder {
     boost::json::object environment_;
     std::map<std::int64_t, double> task_cpus_;  // resource profile id -> cpus per task
     boost::json::array resource_profiles_;       // environment.resourceProfiles
+    AttemptTasks tasks_;
+    std::map<std::string, std::uint32_t> task_executor_index_;
+    std::map<StageKey, std::size_t> task_stage_index_;
 };
 
 }  // namespace spot::sources::eventlog

@@ -82,12 +82,18 @@ bool read_reason(od::object obj, TaskEnd& t) {
         if (field.unescaped_key().get(key)) {
             return false;
         }
-        if (key == "Reason" || key == "Kill Reason") {
+        std::string* out = key == "Reason"        ? &t.reason
+                           : key == "Kill Reason" ? &t.kill_reason
+                           : key == "Class Name"  ? &t.class_name
+                           : key == "Description" || key == "Loss Reason" || key == "Message"
+                               ? &t.description
+                               : nullptr;
+        if (out != nullptr) {
             std::string_view v;
             if (field.value().get_string().get(v)) {
                 return false;
             }
-            (key == "Reason" ? t.reason : t.kill_reason).assign(v);
+            out->assign(v);
         }
     }
     return true;

@@ -35,7 +35,7 @@ HistorySource::HistorySource(const PluginContext& ctx, HistoryOptions options)
       log_(ctx.log),
       io_(ctx.io),
       selected_(options_.include, options_.exclude),
-      fetch_done_(ctx.io, asio::steady_timer::time_point::max()) {
+      fetches_(ctx.io, task_failures(ctx, "raw"), ctx.pipeline + "." + ctx.instance_id) {
     if (ctx.http == nullptr) {
         throw Exception(make_error(ErrorCode::Internal, "no HTTP client in the plugin context"));
     }
@@ -163,10 +163,9 @@ asio::awaitable<Result<void>> HistorySource::pass(RunQueue& queue) {
         total.fresh += step.fresh;
         total.held_back += step.held_back;
         total.skipped += step.skipped;
+        queue.progress();
     }
-    while (fetching_ > 0) {
-        co_await fetch_done_.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
+    co_await fetches_.join();
     api_->set_stop_check(nullptr);
     held_back_->set(static_cast<double>(total.held_back));
     const double secs =
@@ -233,30 +232,22 @@ asio::awaitable<Result<void>> HistorySource::crawl(RunQueue& queue, Window w,
     std::stable_sort(fresh_runs.begin(), fresh_runs.end(),
                      [](const Listed& a, const Listed& b) { return a.end_ms < b.end_ms; });
     for (auto& run : fresh_runs) {
-        while (fetching_ >= options_.concurrency && !queue.stopping()) {
-            co_await fetch_done_.async_wait(asio::as_tuple(asio::use_awaitable));
-        }
+        co_await fetches_.wait_below(options_.concurrency);
         if (queue.stopping() || fatal_) {
             break;
         }
-        ++fetching_;
         state_.mark_pending(run.end_ms);
-        asio::co_spawn(io_, fetch_and_submit(queue, std::move(run)),
-                       [this](const std::exception_ptr& e) {
-                           if (e) {
-                               log_->critical("fetching a run threw; it is not committed");
-                               --fetching_;
-                               fetch_done_.cancel();
-                           }
-                       });
+        const std::string what = "fetching run " + run.id;
+        fetches_.spawn(fetch_and_submit(queue, std::move(run)), what);
     }
     co_return Result<void>{};
 }
 
 asio::awaitable<Result<json::object>> HistorySource::details(const json::object& app,
-                                                             json::object& via) {
+                                                             json::object& via,
+                                                             std::vector<AttemptTasks>& tasks) {
     if (logs_ && !(options_.details == Details::Auto && logs_unsupported_)) {
-        auto from_log = co_await logs_->details(app, options_.details == Details::Logs);
+        auto from_log = co_await logs_->details(app, options_.details == Details::Logs, tasks);
         if (from_log || options_.details == Details::Logs) {
             if (from_log) {
                 via_logs_total_->inc();
@@ -265,6 +256,7 @@ asio::awaitable<Result<json::object>> HistorySource::details(const json::object&
             co_return from_log;
         }
         const Error& why = from_log.error();
+        tasks.clear();  // the REST details have no task timings
         fallback_total_->inc();
         via["details_fallback"] = why.describe();
         if (why.code == ErrorCode::Http && why.http_status == 404) {
@@ -287,9 +279,11 @@ asio::awaitable<Result<json::object>> HistorySource::details(const json::object&
 
 asio::awaitable<void> HistorySource::fetch_and_submit(RunQueue& queue, Listed listed) {
     json::object via;
-    auto details = co_await this->details(listed.app, via);
+    std::vector<AttemptTasks> tasks;
+    auto details = co_await this->details(listed.app, via, tasks);
     if (details) {
         Run run;
+        run.tasks = std::move(tasks);
         run.app_id = listed.id;
         run.history_host = options_.history_host;
         run.app = std::move(*details);
@@ -313,9 +307,13 @@ asio::awaitable<void> HistorySource::fetch_and_submit(RunQueue& queue, Listed li
             fatal_ = recorded.error();
         }
     }
-    --fetching_;
-    fetch_done_.cancel();
 }
+
+asio::awaitable<Result<void>> HistorySource::start() {
+    co_return logs_ ? logs_->prepare() : Result<void>{};
+}
+
+asio::awaitable<void> HistorySource::stop() { co_await fetches_.join(); }
 
 void HistorySource::commit(const json::value& checkpoint) {
     const auto& o = checkpoint.as_object();

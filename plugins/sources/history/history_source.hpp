@@ -10,6 +10,7 @@
 
 #include <spot/name_filter.hpp>
 #include <spot/plugin.hpp>
+#include <spot/task_group.hpp>
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -38,6 +39,9 @@ class HistorySource final : public Source {
    public:
     HistorySource(const PluginContext& ctx, HistoryOptions options);
 
+    // Prepares the download directory (details: logs|auto).
+    asio::awaitable<Result<void>> start() override;
+    asio::awaitable<void> stop() override;
     asio::awaitable<Result<void>> pass(RunQueue& queue) override;
     void commit(const json::value& checkpoint) override;
     [[nodiscard]] json::value save_state() const override;
@@ -59,10 +63,11 @@ class HistorySource final : public Source {
                                                    std::int64_t to_ms);
     asio::awaitable<Result<void>> crawl(RunQueue& queue, Window w, std::int64_t horizon_ms,
                                         PassCounts& counts);
-    // Fetches one run's details and submits it (or records its failure); runs detached.
+    // Fetches one run's details and submits it (or records its failure); runs in tasks_.
     asio::awaitable<void> fetch_and_submit(RunQueue& queue, Listed run);
     // The details by the configured path; `via` says which one gave them (spot.details_source).
-    asio::awaitable<Result<json::object>> details(const json::object& app, json::object& via);
+    asio::awaitable<Result<json::object>> details(const json::object& app, json::object& via,
+                                                  std::vector<AttemptTasks>& tasks);
     [[nodiscard]] std::vector<Window> windows(std::int64_t now_ms) const;
 
     HistoryOptions options_;
@@ -75,9 +80,8 @@ class HistorySource final : public Source {
     CrawlState state_;
     bool asked_sinks_ = false;
 
-    // Runs whose details are being fetched now, and the timer that wakes the pass when one ends.
-    std::size_t fetching_ = 0;
-    asio::steady_timer fetch_done_;
+    // Runs whose details are being fetched now; a pass ends once all have.
+    TaskGroup fetches_;
     std::optional<Error> fatal_;  // skip_exceptions is false and a run failed
     std::size_t failed_in_pass_ = 0;
 

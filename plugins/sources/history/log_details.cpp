@@ -39,13 +39,14 @@ LogDetails::LogDetails(HistoryApi& api, LogOptions options, asio::any_io_executo
       options_(std::move(options)),
       workers_(std::move(workers)),
       log_(std::move(log)),
-      bytes_total_(bytes_total) {
+      bytes_total_(bytes_total) {}
+
+Result<void> LogDetails::prepare() {
     std::error_code ec;
     fs::create_directories(options_.work_dir, ec);
     if (ec) {
-        throw Exception(make_error(ErrorCode::Io, "cannot create the download directory: " +
-                                                      ec.message(),
-                                   options_.work_dir.string()));
+        return make_error(ErrorCode::Io, "cannot create the download directory: " + ec.message(),
+                          options_.work_dir.string());
     }
     std::size_t removed = 0;
     for (const auto& e : fs::directory_iterator(options_.work_dir, ec)) {
@@ -56,10 +57,11 @@ LogDetails::LogDetails(HistoryApi& api, LogOptions options, asio::any_io_executo
     if (removed > 0) {
         log_->info("removed {} partial download(s) left in {}", removed, options_.work_dir.string());
     }
+    return {};
 }
 
-Result<json::object> LogDetails::rebuild(const LogDetails* self, const fs::path& zip,
-                                         const std::string& app_id, json::object attempt) {
+Result<LogDetails::Rebuilt> LogDetails::rebuild(const LogDetails* self, const fs::path& zip,
+                                                const std::string& app_id, json::object attempt) {
     auto store = eventlog::zip_archive(zip, self->options_.zip);
     if (!store) {
         return store.error();
@@ -90,10 +92,14 @@ Result<json::object> LogDetails::rebuild(const LogDetails* self, const fs::path&
         attempt[part] = std::move(built[part]);
     }
     self->bytes_total_->inc(static_cast<std::uint64_t>(parsed->bytes));
-    return attempt;
+    Rebuilt out{std::move(attempt), parsed->run.take_tasks()};
+    const auto* id = out.attempt.if_contains("attemptId");
+    out.tasks.attempt_id = id != nullptr && id->is_string() ? std::string(id->get_string()) : "";
+    return out;
 }
 
-asio::awaitable<Result<json::object>> LogDetails::details(json::object app, bool patient) {
+asio::awaitable<Result<json::object>> LogDetails::details(json::object app, bool patient,
+                                                          std::vector<AttemptTasks>& tasks) {
     const std::string id(app.at("id").as_string());
     auto attempts = HistoryApi::attempts_of(app);
     if (!attempts) {
@@ -111,7 +117,7 @@ asio::awaitable<Result<json::object>> LogDetails::details(json::object app, bool
         auto rebuilt = co_await asio::co_spawn(
             workers_,
             [](const LogDetails* self, fs::path file, std::string app_id,
-               json::object attempt) -> asio::awaitable<Result<json::object>> {
+               json::object attempt) -> asio::awaitable<Result<Rebuilt>> {
                 co_return rebuild(self, file, app_id, std::move(attempt));
             }(this, zip.path(), id, a.as_object()),
             asio::use_awaitable);
@@ -120,7 +126,8 @@ asio::awaitable<Result<json::object>> LogDetails::details(json::object app, bool
             e.context = target + (e.context.empty() ? "" : ": " + e.context);
             co_return e;
         }
-        a = std::move(*rebuilt);
+        a = std::move(rebuilt->attempt);
+        tasks.push_back(std::move(rebuilt->tasks));
     }
     co_return app;
 }

@@ -9,6 +9,7 @@
 
 #include <sources/eventlog/log_store.hpp>
 #include <spot/metrics.hpp>
+#include <spot/task_detail.hpp>
 
 #include <atomic>
 
@@ -24,20 +25,28 @@ struct LogOptions {
 
 class LogDetails {
    public:
-    // Creates the work directory and removes the downloads a killed spotd left in it.
     LogDetails(HistoryApi& api, LogOptions options, asio::any_io_executor workers,
                std::shared_ptr<spdlog::logger> log, Counter* bytes_total);
 
+    // Creates the work directory and removes the downloads a killed spotd left in it.
+    Result<void> prepare();
+
     // The application as listed, each attempt extended with environment, allexecutors and
     // stages rebuilt from its log. `patient`: server trouble is waited out (retry_sleep).
-    asio::awaitable<Result<json::object>> details(json::object app, bool patient);
+    // `tasks` gets every attempt's task timings (for the run analysis).
+    asio::awaitable<Result<json::object>> details(json::object app, bool patient,
+                                                  std::vector<AttemptTasks>& tasks);
 
     [[nodiscard]] const std::filesystem::path& work_dir() const { return options_.work_dir; }
 
    private:
     // Rebuilds one attempt from its downloaded zip (CPU work: runs on the worker pool).
-    static Result<json::object> rebuild(const LogDetails* self, const std::filesystem::path& zip,
-                                        const std::string& app_id, json::object attempt);
+    struct Rebuilt {
+        json::object attempt;
+        AttemptTasks tasks;
+    };
+    static Result<Rebuilt> rebuild(const LogDetails* self, const std::filesystem::path& zip,
+                                   const std::string& app_id, json::object attempt);
 
     HistoryApi& api_;
     LogOptions options_;

@@ -7,7 +7,6 @@
 #include <spot/logging.hpp>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <catch2/catch.hpp>
@@ -285,7 +284,11 @@ TEST_CASE("connections are kept alive and the per-host limit holds under concurr
         asio::co_spawn(f.io, [&]() -> asio::awaitable<void> {
             auto v = co_await e->get_json("/", "root");
             ok += v.has_value() ? 1 : 0;
-        }, asio::detached);
+        }, [](const std::exception_ptr& ex) {
+            if (ex) {
+                std::rethrow_exception(ex);  // out of io.run(): the test fails
+            }
+        });
     }
     f.io.run();
     CHECK(ok == 24);

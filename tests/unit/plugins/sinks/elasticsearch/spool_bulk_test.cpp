@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <unistd.h>
 
 using namespace spot;
 using namespace spot::sinks::elasticsearch;
@@ -21,6 +22,7 @@ TEST_CASE("elasticsearch spool: records come back in order, and the files empty 
     CHECK(**s.front() == "first\n");
     REQUIRE(s.pop().has_value());
     // A restart resumes after what was replayed.
+    s.close();
     Spool again(dir.path(), 1 << 20);
     REQUIRE(again.open().has_value());
     CHECK(again.records() == 1);
@@ -46,6 +48,7 @@ TEST_CASE("elasticsearch spool: a record torn by a crash is cut, never replayed"
     CHECK(*cut == 8 + std::string("this one is cut\n").size() - 5);
     CHECK(s.records() == 1);
     CHECK(**s.front() == "whole record\n");
+    s.close();
 
     // A flipped byte fails the checksum: the record and what follows are cut.
     {
@@ -56,6 +59,22 @@ TEST_CASE("elasticsearch spool: a record torn by a crash is cut, never replayed"
     Spool t(dir.path(), 1 << 20);
     REQUIRE(t.open().has_value());
     CHECK(t.empty());
+}
+
+TEST_CASE("elasticsearch spool: one owner at a time, named by its pid in the refusal") {
+    TempDir dir;
+    Spool first(dir.path(), 1 << 20);
+    REQUIRE(first.open().has_value());
+    CHECK(spot::test::read_file(dir / "spool.lock") == std::to_string(::getpid()) + "\n");
+    Spool second(dir.path(), 1 << 20);  // a reloaded sink while the old one still drains
+    auto refused = second.open();
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().message ==
+          "spool is in use by another sink instance (pid " + std::to_string(::getpid()) +
+              "); two sinks must not share a spool_dir");
+    CHECK(refused.error().context == (dir / "spool.lock").string());
+    first.close();  // released: the next owner gets it
+    CHECK(second.open().has_value());
 }
 
 TEST_CASE("elasticsearch spool: full means the pipeline must wait") {
