@@ -16,6 +16,13 @@ Usage:
   spotd describe PLUGIN... [--format text|md|yaml|json]
                                      options of a plugin (yaml: a sample config section)
   spotd reference                    the configuration reference (docs/configuration.md)
+  spotd analyze LOG... [--format text|json] [--gates]
+                                     what is wrong with each run of these Spark event logs (any
+                                     codec, rolling folders): findings ranked by severity with
+                                     the Spark settings to change, the executor-count what-if
+                                     and the core-hours; json: one object per attempt. Every
+                                     finding is shown; --gates skips what the daemon's analyze
+                                     aggregator would gate (runs under 5 min, short skew)
   spotd --version | --help
 
 Signals: SIGTERM/SIGINT finish in-flight runs (within shutdown_grace), flush the sinks, save the
@@ -60,13 +67,16 @@ std::optional<CommandLine> parse_command_line(int argc, char** argv, std::string
                 error = "--format takes text, md, yaml or json";
                 return std::nullopt;
             }
+        } else if (a == "--gates") {
+            cl.gates = true;
         } else if (a == "--version" || a == "-V") {
             cl.command = "version";
         } else if (a == "--help" || a == "-h" || a == "help") {
             cl.command = "help";
-        } else if ((a == "plugins" || a == "describe" || a == "reference") && cl.command == "run") {
+        } else if ((a == "plugins" || a == "describe" || a == "reference" || a == "analyze") &&
+                   cl.command == "run") {
             cl.command = std::string(a);
-        } else if (!a.starts_with("-") && cl.command == "describe") {
+        } else if (!a.starts_with("-") && (cl.command == "describe" || cl.command == "analyze")) {
             cl.args.emplace_back(a);
         } else {
             error = "unknown argument '" + std::string(a) + "'";
@@ -75,6 +85,14 @@ std::optional<CommandLine> parse_command_line(int argc, char** argv, std::string
     }
     if (cl.command == "describe" && cl.args.empty()) {
         error = "describe needs a plugin name (see `spotd plugins`)";
+        return std::nullopt;
+    }
+    if (cl.command == "analyze" && cl.args.empty()) {
+        error = "analyze needs at least one event-log file";
+        return std::nullopt;
+    }
+    if (cl.command == "analyze" && cl.format != "text" && cl.format != "json") {
+        error = "analyze --format takes text or json";
         return std::nullopt;
     }
     return cl;

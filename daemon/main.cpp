@@ -1,5 +1,6 @@
 // spotd entry point: parse the command line, load plugins and config, hand over to Daemon.
 // The only place that catches every exception (STYLE §5: boundaries).
+#include "analyze_command.hpp"
 #include "cli.hpp"
 #include "config/config.hpp"
 #include "daemon.hpp"
@@ -50,6 +51,9 @@ std::string check_plugins(const core::Config& config) {
 }
 
 int run(const daemon::CommandLine& cl) {
+    if (cl.command == "analyze") {  // no config, no plugins: the analysis library itself
+        return daemon::analyze_logs(cl.args, cl.format, cl.gates);
+    }
     core::PluginRegistry registry;
     load_plugins(registry, cl.plugin_dir);
     if (cl.command == "plugins") {

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Prints a readable summary of the aggregated documents in a file sink's directory:
-runs per job, duration, core-hours, estimated efficiency and speedup, the least efficient runs.
+runs per job, duration, core-hours, estimated efficiency and speedup, the least efficient runs,
+and (when the analyze aggregator ran) the worst runs with their main findings.
 
   tools/summarize.py spot-state/out
 """
@@ -46,6 +47,17 @@ def main():
         print("\nleast efficient runs (share of allocated core time spent in tasks):")
         for eff, app_id, name in sorted(rows)[:5]:
             print(f"  {eff:6.1%}  {app_id}  {name}")
+    analysed = [d for d in docs if "analysis" in d["attempt"]]
+    if analysed:
+        print("\nworst runs (attempt.analysis: severity, score, findings at moderate or worse):")
+        ranked = sorted(analysed, key=lambda d: (-d["attempt"]["analysis"]["severity_value"],
+                                                 -d["attempt"]["analysis"]["score"]))
+        for d in ranked[:5]:
+            a = d["attempt"]["analysis"]
+            print(f"  {a['severity']:8} {a['score']:>6}  {d['id']}  {d.get('name', '?')[:32]}")
+            for f in a["findings"]:
+                if f["severity_value"] >= 2:
+                    print(f"      {f['heuristic']}: {f['explanation']}")
     no_summary = sum(1 for d in docs if "summary" not in d["attempt"]["aggs"])
     if no_summary:
         print(f"\n{no_summary} attempt(s) without a summary (no executor besides the driver, "

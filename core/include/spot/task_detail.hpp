@@ -16,6 +16,8 @@ struct TaskTiming {
     std::int64_t duration_ms = 0;  // finish - launch
     std::uint32_t executor = 0;    // index into AttemptTasks::executors
     bool succeeded = true;
+    // What the task read: for skew over data, where no taskMetricsDistributions are at hand.
+    std::int64_t input_bytes = 0, shuffle_read_bytes = 0;
 };
 
 struct StageTasks {

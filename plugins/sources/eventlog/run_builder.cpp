@@ -394,7 +394,9 @@ void RunBuilder::record_timing(const TaskEnd& t, bool success, bool killed) {
         tasks_.executors.push_back(t.executor);
     }
     tasks_.stages[st->second].tasks.push_back(
-        TaskTiming{t.launch, t.finish > t.launch ? t.finish - t.launch : 0, ex->second, success});
+        TaskTiming{t.launch, t.finish > t.launch ? t.finish - t.launch : 0, ex->second, success,
+                   t.has_metrics ? t.metrics[kInputBytes] : 0,
+                   t.has_metrics ? t.metrics[kRemoteRead] + t.metrics[kLocalRead] : 0});
     if (!success && !killed) {
         // The first line of the failure, bounded: one entry per distinct cause.
         std::string why = t.class_name.empty() ? t.reason : t.class_name;

@@ -20,7 +20,7 @@ TEST_CASE("every built-in plugin loads, and its options all have a doc line", "[
     auto refused = registry.add_directory(SPOT_PLUGIN_DIR);
     CHECK(refused.empty());
     CHECK(registry.names() ==
-          std::vector<std::string>{"classify", "elasticsearch", "enceladus", "eventlog", "file", "history",
+          std::vector<std::string>{"analyze", "classify", "elasticsearch", "enceladus", "eventlog", "file", "history",
                                    "runfiles", "spot-aggregate"});
     for (const auto& p : registry.all()) {
         for (std::size_t i = 0; i < p.descriptor->option_count; ++i) {
