@@ -56,6 +56,13 @@ print(f"eventlog: {float(f['mb_per_cpu_s']):.0f} MB/s per core, {float(f['wall_s
       f"= {shs / float(f['wall_s']):.0f}x slower")
 PY
 
+
+echo
+echo "== run analysis: cost next to the aggregation it extends (target: <= 25% more), 1 GiB log"
+echo "   timings kept for the what-if: task_timings / timings_mb above (target: <= 64 MB more resident)"
+"$build/bin/eventlog_bench" analyze "$largest"
+"$build/bin/eventlog_bench" analyze "$work/logs/local-1795645014273"
+
 echo
 tests/bench/history_bench.sh "$build" 520 8
 tests/bench/es_bench.sh "$build" 20000 opensearch 2 200

@@ -103,6 +103,27 @@ struct Spotd {
     int once(std::string* log = nullptr) const { return spotd_once(config, log); }
 };
 
+// A node of its own for a test that stops and starts it (search.sh), stopped at the end.
+struct ScratchNode {
+    TempDir work;
+    std::string product;
+    std::string dir = (work / "node").string();
+    unsigned short port = 0;
+    explicit ScratchNode(std::string p) : product(std::move(p)) {
+        start();
+        port = node_port(work / "node");
+    }
+    ~ScratchNode() { run({"/bin/bash", kScript, "stop", dir}); }
+    ScratchNode(const ScratchNode&) = delete;
+    ScratchNode& operator=(const ScratchNode&) = delete;
+    void start() const {
+        REQUIRE(run({"/bin/bash", kScript, "start", product, dir}, nullptr, nullptr,
+                    std::chrono::minutes(4)) == 0);
+    }
+    void stop() const { REQUIRE(run({"/bin/bash", kScript, "stop", dir}) == 0); }
+    static constexpr const char* kScript = SPOT_SOURCE_DIR "/tests/integration/search.sh";
+};
+
 std::size_t server_attempts() {
     std::size_t n = 0;
     const auto apps = shs_get(shs_port(), "applications?status=completed");
@@ -218,16 +239,9 @@ TEST_CASE("elasticsearch: a node that is down gets everything from the spool onc
     const std::size_t attempts = server_attempts();
     for (const char* product : kProducts) {
         INFO(product);
-        TempDir work;
-        const std::string script = SPOT_SOURCE_DIR "/tests/integration/search.sh";
-        REQUIRE(run({"/bin/bash", script, "start", product, (work / "node").string()}, nullptr,
-                    nullptr, std::chrono::minutes(4)) == 0);
-        struct Stop {
-            std::string script, dir;
-            ~Stop() { run({"/bin/bash", script, "stop", dir}); }
-        } stop{script, (work / "node").string()};
-        const auto port = node_port(work / "node");
-        REQUIRE(run({"/bin/bash", script, "stop", (work / "node").string()}) == 0);
+        ScratchNode node(product);
+        const auto port = node.port;
+        node.stop();
 
         Spotd s;
         s.write(port, "t4", "        http_attempts: 2\n        http_backoff: 10ms\n");
@@ -239,8 +253,7 @@ TEST_CASE("elasticsearch: a node that is down gets everything from the spool onc
         REQUIRE(fs::exists(spool));
         CHECK(fs::file_size(spool) > 0);
 
-        REQUIRE(run({"/bin/bash", script, "start", product, (work / "node").string()}, nullptr,
-                    nullptr, std::chrono::minutes(4)) == 0);
+        node.start();
         std::string replay;
         REQUIRE(s.once(&replay) == 0);
         INFO(replay);
@@ -322,16 +335,8 @@ TEST_CASE("elasticsearch: the node stopped mid-crawl and started again: every do
     const std::size_t attempts = server_attempts();
     for (const char* product : kProducts) {
         INFO(product);
-        TempDir work;
-        const std::string script = SPOT_SOURCE_DIR "/tests/integration/search.sh";
-        const std::string node_dir = (work / "node").string();
-        REQUIRE(run({"/bin/bash", script, "start", product, node_dir}, nullptr, nullptr,
-                    std::chrono::minutes(4)) == 0);
-        struct Stop {
-            std::string script, dir;
-            ~Stop() { run({"/bin/bash", script, "stop", dir}); }
-        } stop{script, node_dir};
-        const auto port = node_port(work / "node");
+        ScratchNode node(product);
+        const auto port = node.port;
 
         // A slow crawl (one run and one document at a time) in daemon mode.
         Spotd s;
@@ -343,13 +348,12 @@ TEST_CASE("elasticsearch: the node stopped mid-crawl and started again: every do
         write_file(s.config, yaml);
         Process daemon({SPOTD, "--config", s.config.string()}, s.dir.path());
         REQUIRE(eventually([&] { return count(port, "t7_agg") >= 3; }, std::chrono::seconds(60)));
-        REQUIRE(run({"/bin/bash", script, "stop", node_dir}) == 0);  // mid-crawl
+        node.stop();  // mid-crawl
         const auto spool = s.dir / "state" / "spool" / "p.elasticsearch" / "spool.dat";
         CHECK(eventually([&] { return fs::exists(spool) && fs::file_size(spool) > 0; },
                          std::chrono::seconds(60)));
         std::this_thread::sleep_for(std::chrono::seconds(3));
-        REQUIRE(run({"/bin/bash", script, "start", product, node_dir}, nullptr, nullptr,
-                    std::chrono::minutes(4)) == 0);
+        node.start();
         const bool complete = eventually(
             [&] { return count(port, "t7_agg") == static_cast<std::int64_t>(attempts); },
             std::chrono::seconds(180));
@@ -464,17 +468,9 @@ TEST_CASE("elasticsearch: SIGHUP while the spool waits for a node that is down: 
     // The reloaded sink must not open the spool the old one still replays: the old pipeline's
     // sink stops (its replay joined, the spool unlocked) before the new one starts and locks it.
     const std::size_t attempts = server_attempts();
-    TempDir work;
-    const std::string script = SPOT_SOURCE_DIR "/tests/integration/search.sh";
-    const std::string node_dir = (work / "node").string();
-    REQUIRE(run({"/bin/bash", script, "start", "opensearch", node_dir}, nullptr, nullptr,
-                std::chrono::minutes(4)) == 0);
-    struct Stop {
-        std::string script, dir;
-        ~Stop() { run({"/bin/bash", script, "stop", dir}); }
-    } stop{script, node_dir};
-    const auto port = node_port(work / "node");
-    REQUIRE(run({"/bin/bash", script, "stop", node_dir}) == 0);
+    ScratchNode node("opensearch");
+    const auto port = node.port;
+    node.stop();
 
     Spotd s;
     s.write(port, "t10", "        http_attempts: 2\n        http_backoff: 10ms\n", true);
@@ -492,8 +488,7 @@ TEST_CASE("elasticsearch: SIGHUP while the spool waits for a node that is down: 
     REQUIRE(eventually([&] { return spotd.out().find("reloaded config generation=2") != std::string::npos ||
                                     spotd.err().find("reloaded config generation=2") != std::string::npos; },
                        std::chrono::seconds(60)));
-    REQUIRE(run({"/bin/bash", script, "start", "opensearch", node_dir}, nullptr, nullptr,
-                std::chrono::minutes(4)) == 0);
+    node.start();
     const bool drained = eventually([&] { return fs::file_size(spool) == 0; }, std::chrono::seconds(120));
     spotd.signal(SIGTERM);
     CHECK(spotd.wait(std::chrono::seconds(60)) == 0);

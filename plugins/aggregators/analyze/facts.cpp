@@ -1,6 +1,6 @@
 #include "facts.hpp"
 
-#include <spot/time.hpp>
+#include <spot/json_fields.hpp>
 
 #include <algorithm>
 
@@ -10,42 +10,7 @@ namespace json = boost::json;
 
 namespace {
 
-double num(const json::object& o, std::string_view key, double fallback = 0) {
-    const auto* v = o.if_contains(key);
-    if (v == nullptr) {
-        return fallback;
-    }
-    if (v->is_int64()) {
-        return static_cast<double>(v->get_int64());
-    }
-    if (v->is_uint64()) {
-        return static_cast<double>(v->get_uint64());
-    }
-    if (v->is_double()) {
-        return v->get_double();
-    }
-    return fallback;
-}
-
-std::string str(const json::object& o, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-// A date as the normaliser leaves it (ISO text) or as a source gives it (epoch ms).
-std::optional<std::int64_t> when(const json::object& o, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    if (v == nullptr) {
-        return std::nullopt;
-    }
-    if (v->is_string()) {
-        return parse_timestamp(v->get_string());
-    }
-    if (v->is_int64()) {
-        return v->get_int64();
-    }
-    return std::nullopt;
-}
+double num(const json::object& o, std::string_view key) { return number_of(o, key).value_or(0); }
 
 std::optional<double> property(const json::object& props, std::string_view dotted) {
     std::string key(dotted);
@@ -118,10 +83,10 @@ bool lost(const std::string& reason) {
 
 AttemptFacts attempt_facts(const json::object& attempt, const AttemptTasks* tasks) {
     AttemptFacts f;
-    f.attempt_id = str(attempt, "attemptId");
+    f.attempt_id = string_of(attempt, "attemptId");
     f.duration_ms = num(attempt, "duration");
-    const auto end = when(attempt, "endTime");
-    const auto start = when(attempt, "startTime");
+    const auto end = time_of(attempt, "endTime");
+    const auto start = time_of(attempt, "startTime");
     if (f.duration_ms <= 0 && start && end) {
         f.duration_ms = static_cast<double>(*end - *start);
     }
@@ -136,7 +101,7 @@ AttemptFacts attempt_facts(const json::object& attempt, const AttemptTasks* task
             const auto* da = props.if_contains("spark_dynamicAllocation_enabled");
             f.dynamic_allocation = da != nullptr && ((da->is_bool() && da->get_bool()) ||
                                                      (da->is_string() && da->get_string() == "true"));
-            f.serializer = str(props, "spark_serializer");
+            f.serializer = string_of(props, "spark_serializer");
             f.task_cpus = static_cast<std::int64_t>(property(props, "spark.task.cpus").value_or(1));
         }
     }
@@ -148,18 +113,18 @@ AttemptFacts attempt_facts(const json::object& attempt, const AttemptTasks* task
                 continue;
             }
             ExecutorFacts x;
-            x.id = str(*e, "id");
+            x.id = string_of(*e, "id");
             x.cores = static_cast<std::int64_t>(num(*e, "totalCores"));
             x.task_ms = num(*e, "totalDuration");
             x.gc_ms = num(*e, "totalGCTime");
             x.tasks = static_cast<std::int64_t>(num(*e, "totalTasks"));
             x.failed_tasks = static_cast<std::int64_t>(num(*e, "failedTasks"));
-            x.remove_reason = str(*e, "removeReason");
+            x.remove_reason = string_of(*e, "removeReason");
             if (const auto* pm = e->if_contains("peakMemoryMetrics"); pm && pm->is_object()) {
                 x.peak_heap = num(pm->get_object(), "JVMHeapMemory");
             }
-            const auto added = when(*e, "addTime");
-            const auto removed = when(*e, "removeTime");
+            const auto added = time_of(*e, "addTime");
+            const auto removed = time_of(*e, "removeTime");
             const auto until = removed ? removed : end;
             x.alive_ms = added && until ? static_cast<double>(std::max<std::int64_t>(0, *until - *added))
                                         : f.duration_ms;
@@ -194,8 +159,8 @@ AttemptFacts attempt_facts(const json::object& attempt, const AttemptTasks* task
             StageFacts st;
             st.id = static_cast<std::int64_t>(num(*s, "stageId"));
             st.attempt = static_cast<std::int64_t>(num(*s, "attemptId"));
-            st.status = str(*s, "status");
-            st.failure_reason = str(*s, "failureReason");
+            st.status = string_of(*s, "status");
+            st.failure_reason = string_of(*s, "failureReason");
             st.tasks = static_cast<std::int64_t>(num(*s, "numTasks"));
             st.failed_tasks = static_cast<std::int64_t>(num(*s, "numFailedTasks"));
             st.run_ms = num(*s, "executorRunTime");
@@ -208,8 +173,8 @@ AttemptFacts attempt_facts(const json::object& attempt, const AttemptTasks* task
             st.disk_spilled = num(*s, "diskBytesSpilled");
             st.fetch_wait_ms = num(*s, "shuffleFetchWaitTime");
             st.write_time_ms = num(*s, "shuffleWriteTime") / 1e6;  // ns in Spark
-            const auto first = when(*s, "firstTaskLaunchedTime");
-            const auto done = when(*s, "completionTime");
+            const auto first = time_of(*s, "firstTaskLaunchedTime");
+            const auto done = time_of(*s, "completionTime");
             if (first && done && *done >= *first) {
                 st.duration_ms = static_cast<double>(*done - *first);
                 spans.emplace_back(*first, *done);

@@ -11,28 +11,6 @@ constexpr double kMsPerHour = 3'600'000.0;
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 }  // namespace
 
-std::optional<double> number_of(const json::object& o, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    if (v == nullptr || !v->is_number()) {
-        return std::nullopt;
-    }
-    return v->to_number<double>();
-}
-
-std::optional<std::int64_t> time_of(const json::object& o, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    if (v == nullptr) {
-        return std::nullopt;
-    }
-    if (v->is_string()) {
-        return parse_timestamp(v->get_string());
-    }
-    if (v->is_int64()) {
-        return v->get_int64();  // epoch ms, as some sources give it
-    }
-    return std::nullopt;
-}
-
 ExecutorMetrics executor_metrics(const json::object& e, std::optional<std::int64_t> attempt_start,
                                  std::optional<std::int64_t> attempt_end) {
     ExecutorMetrics m;

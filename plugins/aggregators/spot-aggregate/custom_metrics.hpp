@@ -3,14 +3,13 @@
 
 #include "field_stats.hpp"
 
+#include <spot/json_fields.hpp>
+
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 
 namespace spot::aggregators::aggregate {
-
-std::optional<double> number_of(const boost::json::object& o, std::string_view key);
-std::optional<std::int64_t> time_of(const boost::json::object& o, std::string_view key);
 
 // What the summary needs from one executor.
 struct ExecutorFacts {
