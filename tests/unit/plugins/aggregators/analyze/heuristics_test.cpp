@@ -184,7 +184,8 @@ TEST_CASE("analysis: findings about time stay low when the time at stake is smal
     }
     Thresholds t;
     t.gates = false;
-    const auto* f = find(analyze_attempt(a, nullptr, t), "idle_cores");
+    const auto full = analyze_attempt(a, nullptr, t);  // kept alive: find() points into it
+    const auto* f = find(full, "idle_cores");
     REQUIRE(f != nullptr);
     CHECK(f->severity == Severity::Severe);
     // ...but not a floor of 5 minutes: the finding is kept, at low.
