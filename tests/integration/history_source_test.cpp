@@ -66,6 +66,14 @@ TEST_CASE("history: every completed application becomes one Run with every attem
                   shs_get(port, path + "/allexecutors").as_array().size());
             CHECK(a.at("stages").as_array().size() ==
                   shs_get(port, path + "/stages").as_array().size());
+            // Stages that ran a task carry the server's quantiles (asked withSummaries).
+            for (const auto& sv : a.at("stages").as_array()) {
+                const auto& st = sv.as_object();
+                if (st.at("numCompleteTasks").to_number<std::int64_t>() > 0) {
+                    CHECK(st.at("taskMetricsDistributions").at("executorRunTime").as_array().size() == 5);
+                    CHECK(st.contains("executorMetricsDistributions"));
+                }
+            }
             // Every property the server gives is there (SPEC §4.2 key form) or removed by SPEC §4.1.
             const auto env = shs_get(port, path + "/environment");
             const auto& props = a.at("environment").as_object().at("sparkProperties").as_object();

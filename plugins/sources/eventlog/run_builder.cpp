@@ -268,6 +268,8 @@ json::object Peaks::to_json() const {
     return out;
 }
 
+std::size_t task_metric_index(std::string_view rest) { return metric_index(rest); }
+
 std::size_t task_metric_index(std::string_view a, std::string_view b, std::string_view c) {
     for (std::size_t i = 0; i < kMetricCount; ++i) {
         const auto& p = kStageMetrics[i];
@@ -343,6 +345,8 @@ void RunBuilder::stage_info(const json::object& info, bool completed) {
         s.completed_at = opt_int(info, "Completion Time");
         s.failure_reason = str_at(info, "Failure Reason");
         s.status = s.failure_reason.empty() ? "COMPLETE" : "FAILED";
+        s.done = true;
+        summarize_if_done(s);
     } else if (s.submitted) {
         s.status = "ACTIVE";
     }
@@ -370,6 +374,7 @@ void RunBuilder::task_end(const json::object& e) {
     t.executor = str_at(*info, "Executor ID");
     t.launch = int_at(*info, "Launch Time");
     t.finish = int_at(*info, "Finish Time");
+    t.getting_result = int_at(*info, "Getting Result Time");
     if (const auto* m = obj_at(e, "Task Metrics")) {
         t.has_metrics = true;
         for (std::size_t i = 0; i < kMetricCount; ++i) {
@@ -419,6 +424,23 @@ AttemptTasks RunBuilder::take_tasks() {
     return std::exchange(tasks_, AttemptTasks{});
 }
 
+void RunBuilder::summarize_if_done(Stage& s) {
+    if (s.done && !s.summarized && s.started <= s.ended) {
+        s.summaries = s.samples.summaries();
+        s.samples = StageSamples{};
+        s.summarized = true;
+    }
+}
+
+// Peaks an executor reported for one stage attempt: as the server, only while it is live.
+void RunBuilder::add_stage_peaks(const json::object& at, const std::string& executor,
+                                 const json::object& metrics) {
+    StageKey key{int_at(at, "Stage ID"), int_at(at, "Stage Attempt ID")};
+    if (auto it = stages_.find(key); it != stages_.end() && !it->second.summarized) {
+        it->second.samples.add_peaks(executor, metrics);
+    }
+}
+
 void RunBuilder::add_task_end(const TaskEnd& t) {
     StageKey key{t.stage, t.stage_attempt};
     auto [it, inserted] = stages_.try_emplace(key);
@@ -441,6 +463,10 @@ void RunBuilder::add_task_end(const TaskEnd& t) {
         s.completed_indices.insert(t.index);
     }
     record_timing(t, success, killed);
+    if (!s.summarized) {
+        s.samples.add_task(t, success, killed);
+        summarize_if_done(s);
+    }
     Executor& ex = executor(t.executor);
     ex.completed += success ? 1 : 0;
     ex.failed += (!success && !killed) ? 1 : 0;
@@ -564,6 +590,7 @@ void RunBuilder::add(const json::object& e) {
             if (auto it = stages_.find(key); it != stages_.end()) {
                 it->second.peak.update(*m);
             }
+            add_stage_peaks(e, str_at(e, "Executor ID"), *m);
         }
     } else if (ev == "SparkListenerExecutorMetricsUpdate") {
         // Heartbeats carry the executor's peaks per stage (stage -1: outside any stage).
@@ -572,6 +599,7 @@ void RunBuilder::add(const json::object& e) {
             for (const auto& u : list->get_array()) {
                 if (const auto* m = u.is_object() ? obj_at(u.get_object(), "Executor Metrics") : nullptr) {
                     ex.peak.update(*m);
+                    add_stage_peaks(u.get_object(), ex.id, *m);
                 }
             }
         }
@@ -743,6 +771,9 @@ json::object RunBuilder::attempt(std::int64_t last_updated_ms) const {
         o["resourceProfileId"] = s.resource_profile;
         if (s.peak.set) {
             o["peakExecutorMetrics"] = s.peak.to_json();
+        }
+        for (auto& [k, v] : s.summarized ? s.summaries : s.samples.summaries()) {
+            o[k] = v;
         }
         o["isShufflePushEnabled"] = false;
         o["shuffleMergersCount"] = 0;

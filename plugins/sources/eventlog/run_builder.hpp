@@ -4,6 +4,9 @@
 // time, so a log is never held whole.
 #pragma once
 
+#include "stage_summaries.hpp"
+#include "task_end.hpp"
+
 #include <algorithm>
 #include <array>
 #include <boost/json.hpp>
@@ -16,44 +19,6 @@
 #include <vector>
 
 namespace spot::sources::eventlog {
-
-// A stage's task-metric totals, in this order (REST names; see run_builder.cpp).
-constexpr std::size_t kTaskMetricCount = 34;
-// Index of the metric at Task Metrics / a [/ b [/ c]], or kTaskMetricCount.
-std::size_t task_metric_index(std::string_view a, std::string_view b, std::string_view c);
-
-// Peak executor metrics (Spark 3.5's ExecutorMetricType names), kept in an array: they are
-// updated on every task end.
-constexpr std::size_t kPeakMetricCount = 21;
-std::size_t peak_metric_index(std::string_view name);  // kPeakMetricCount when unknown
-std::string_view peak_metric_name(std::size_t index);
-
-struct Peaks {
-    std::array<std::int64_t, kPeakMetricCount> known{};
-    boost::json::object extra;  // names from a newer Spark
-    // Whether any event reported these metrics: as Spark's ExecutorMetrics.isSet(), the server
-    // lists peakMemoryMetrics / peakExecutorMetrics only then (JVMHeapMemory, index 0, >= 0).
-    bool set = false;
-    void update(std::size_t index, std::int64_t value) {
-        known[index] = std::max(known[index], value);
-        set = set || (index == 0 && value >= 0);
-    }
-    void update(std::string_view name, std::int64_t value);
-    void update(const boost::json::object& metrics);
-    // Every known name (zero when unseen, as the server reports them) and the extra ones.
-    [[nodiscard]] boost::json::object to_json() const;
-};
-
-// What a SparkListenerTaskEnd contributes, whichever parser read it.
-struct TaskEnd {
-    std::int64_t stage = 0, stage_attempt = 0, index = 0, launch = 0, finish = 0;
-    std::string reason = "Success", kill_reason, executor;
-    // A failure's own words: exception class and description, executor loss reason, message.
-    std::string class_name, description;
-    bool has_metrics = false;
-    std::array<std::int64_t, kTaskMetricCount> metrics{};
-    Peaks peaks;  // Task Executor Metrics
-};
 
 // "org.apache.spark.scheduler.X" (how Spark 2.x logged its newer events) -> "X".
 std::string_view event_name(std::string_view logged);
@@ -109,6 +74,11 @@ class RunBuilder {
         boost::json::array rdd_ids;
         boost::json::array accumulators;  // named (user) accumulators: accumulatorUpdates
         Peaks peak;  // peakExecutorMetrics
+        // The withSummaries quantiles: sampled while the server would keep the stage live
+        // (until it completed and its last running task ended), then summarised and freed.
+        StageSamples samples;
+        boost::json::object summaries;
+        bool done = false, summarized = false;
     };
     using StageKey = std::pair<std::int64_t, std::int64_t>;
 
@@ -116,6 +86,9 @@ class RunBuilder {
     Stage& stage(const boost::json::object& info);
     void task_end(const boost::json::object& e);
     void record_timing(const TaskEnd& t, bool success, bool killed);
+    static void summarize_if_done(Stage& s);
+    void add_stage_peaks(const boost::json::object& at, const std::string& executor,
+                         const boost::json::object& metrics);
     void stage_info(const boost::json::object& info, bool completed);
 
     std::string app_id_, app_name_, user_, spark_version_;

@@ -59,12 +59,16 @@ bool read_task_info(od::object obj, TaskEnd& t) {
         if (field.unescaped_key().get(key)) {
             return false;
         }
-        if (key == "Index" || key == "Launch Time" || key == "Finish Time") {
+        if (key == "Index" || key == "Launch Time" || key == "Finish Time" ||
+            key == "Getting Result Time") {
             std::int64_t v = 0;
             if (field.value().get_int64().get(v)) {
                 return false;
             }
-            (key == "Index" ? t.index : key == "Launch Time" ? t.launch : t.finish) = v;
+            (key == "Index"         ? t.index
+             : key == "Launch Time" ? t.launch
+             : key == "Finish Time" ? t.finish
+                                    : t.getting_result) = v;
         } else if (key == "Executor ID") {
             std::string_view id;
             if (field.value().get_string().get(id)) {

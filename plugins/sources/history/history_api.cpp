@@ -139,6 +139,10 @@ asio::awaitable<Result<json::array>> HistoryApi::list(std::int64_t from_ms, std:
 
 asio::awaitable<Result<json::object>> HistoryApi::details(json::object app) {
     static constexpr const char* kParts[] = {"environment", "allexecutors", "stages"};
+    // Stages with the server's task and executor quantiles (taskMetricsDistributions,
+    // executorMetricsDistributions), the five the event-log reader rebuilds.
+    static constexpr const char* kQueries[] = {"", "",
+                                               "?withSummaries=true&quantiles=0.0,0.25,0.5,0.75,1.0"};
     const std::string id(app.at("id").as_string());
     auto attempts = attempts_of(app);
     if (!attempts) {
@@ -149,8 +153,9 @@ asio::awaitable<Result<json::object>> HistoryApi::details(json::object app) {
     std::vector<Op> ops;
     for (const auto& a : **attempts) {
         const std::string base = attempt_path(id, a.as_object());
-        for (const char* part : kParts) {
-            ops.push_back(asio::co_spawn(ex, get(base + "/" + part, part, true), asio::deferred));
+        for (std::size_t p = 0; p < std::size(kParts); ++p) {
+            ops.push_back(asio::co_spawn(
+                ex, get(base + "/" + kParts[p] + kQueries[p], kParts[p], true), asio::deferred));
         }
     }
     auto [order, exceptions, results] =
