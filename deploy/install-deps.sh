@@ -12,7 +12,7 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config git
     libboost1.81-dev libboost-json1.81-dev libboost-filesystem1.81-dev
     libboost-program-options1.81-dev
-    libyaml-cpp-dev libspdlog-dev libfmt-dev catch2
+    libyaml-cpp-dev libspdlog-dev libfmt-dev catch2 libeigen3-dev
     libssl-dev libsystemd-dev libzstd-dev liblz4-dev libsnappy-dev liblzf-dev libsimdjson-dev libzip-dev
     curl ca-certificates python3 python3-venv openjdk-17-jre-headless systemd
     maven unzip openssl procps util-linux time

@@ -2,6 +2,7 @@
 // job injects (../shared/fixtures/spark/generated.manifest.json says what), the codec runs,
 // which only write and read their data, get nothing above low, and a file that is not an
 // event log gets one line naming it while the others are still analysed.
+#include "support/dashboards.hpp"
 #include "support/process.hpp"
 #include "support/shared_fixtures.hpp"
 
@@ -174,8 +175,10 @@ TEST_CASE("the analyze aggregator adds attempt.analysis to every agg document of
     REQUIRE(run({SPOTD, "--once", "--config", (dir / "spot.yaml").string()}, &out, &err,
                 std::chrono::minutes(2)) == 0);
     std::size_t docs = 0, severe = 0;
+    std::vector<json::value> all;
     for (const auto& line : read_lines(dir / "out" / "agg.jsonl")) {
         const auto doc = json::parse(line).at("_source").as_object();
+        all.emplace_back(doc);
         INFO(doc.at("id"));
         const auto& a = doc.at("attempt").at("analysis").as_object();
         CHECK(a.at("whatif").at("available") == true);
@@ -186,6 +189,14 @@ TEST_CASE("the analyze aggregator adds attempt.analysis to every agg document of
     }
     CHECK(docs == 9);
     CHECK(severe >= 3);  // the skew-spill, failures and executor-loss examples
+    // Spot's own dashboards (deploy/dashboards) find every field they use, with its type; the
+    // Elasticsearch test checks the same on documents read back from real nodes.
+    const auto c = dashboard_coverage(load_dashboards(spot_dashboards()), all, json::object{});
+    for (const auto& m : c.missing) {
+        UNSCOPED_INFO("missing: " << m);
+    }
+    CHECK(c.total >= 10);
+    CHECK(c.found == c.total);
 }
 
 TEST_CASE("the analyze aggregator refuses limits that are not four rising numbers",

@@ -331,6 +331,76 @@ TEST_CASE("elasticsearch: end to end, the dashboards' fields are in the document
     }
 }
 
+// The leaf types a node gave the fields matching `pattern` in `index` (GET _mapping/field).
+std::map<std::string, std::string> mapped_types(unsigned short port, const std::string& index,
+                                                const std::string& pattern) {
+    const auto a = node(port, "GET", "/" + index + "/_mapping/field/" + pattern);
+    REQUIRE(a.status == 200);
+    std::map<std::string, std::string> out;
+    const auto answer = json::parse(a.body);
+    for (const auto& [name, m] : answer.at(index).at("mappings").as_object()) {
+        for (const auto& [leaf, def] : m.at("mapping").as_object()) {
+            out[std::string(name)] = std::string(def.at("type").as_string());
+        }
+    }
+    return out;
+}
+
+TEST_CASE("elasticsearch: the run analysis is typed by the index template, and every field of "
+          "Spot's own dashboards is in the documents with the type they expect") {
+    const auto dashboards = load_dashboards(spot_dashboards());
+    REQUIRE(dashboards.fields.contains("spot_agg_*"));
+    const std::size_t attempts = server_attempts();
+    for (const char* product : kProducts) {
+        INFO(product);
+        const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / product);
+        Spotd s;
+        s.write(port, "t12");
+        std::string yaml = read_file(s.config);
+        const std::string agg = "      - plugin: spot-aggregate\n        raw: true\n";
+        yaml.replace(yaml.find(agg), agg.size(),
+                     agg + "      - plugin: analyze\n        gates: false\n");  // short fixture runs
+        write_file(s.config, yaml);
+        std::string log;
+        const int code = s.once(&log);
+        INFO(log);
+        REQUIRE(code == 0);
+        std::vector<json::value> docs;
+        std::size_t with_findings = 0;
+        for (auto& [id, d] : all_docs(port, "t12_agg")) {
+            with_findings += d.at("attempt").at("analysis").at("findings_count").to_number<std::int64_t>() > 0;
+            docs.emplace_back(std::move(d));
+        }
+        CHECK(docs.size() == attempts);
+        CHECK(with_findings > 0);
+        CHECK(count(port, "t12_err") == 0);  // no mapping refused a finding
+        const auto c = dashboard_coverage(dashboards, docs, json::object{});
+        for (const auto& m : c.missing) {
+            UNSCOPED_INFO("missing in documents read back: " << m);
+        }
+        std::cout << product << ": Spot dashboard field coverage " << c.found << "/" << c.total << "\n";
+        CHECK(c.total >= 10);
+        CHECK(c.found == c.total);
+        // The type each dashboard field expects is the one the index has (explicit, not guessed).
+        const auto& expected = dashboards.es_types.at("spot_agg_*");
+        for (const auto& f : dashboards.fields.at("spot_agg_*")) {
+            INFO(f);
+            auto want = expected.find(f);
+            REQUIRE(want != expected.end());
+            const auto got = mapped_types(port, "t12_agg", f);
+            REQUIRE(got.contains(f));
+            CHECK(got.at(f) == want->second);
+        }
+        // Findings' figures: numbers double, words keyword, whatever the first value looked like.
+        const auto figures = mapped_types(port, "t12_agg", "attempt.analysis.findings.figures.*");
+        CHECK(figures.size() >= 5);
+        for (const auto& [name, type] : figures) {
+            INFO(name);
+            CHECK((type == "double" || type == "keyword"));
+        }
+    }
+}
+
 TEST_CASE("elasticsearch: the node stopped mid-crawl and started again: every document once, spool empty") {
     const std::size_t attempts = server_attempts();
     for (const char* product : kProducts) {

@@ -1,7 +1,7 @@
-// The reference tool's Kibana dashboards (shared/anchors/spot-kibana): the fields their
-// visualizations and saved searches on spot_agg_* and spot_err_* use, and a coverage check of
-// documents against them. Shared by the aggregation unit test and the Elasticsearch end-to-end
-// test (documents read back from the index).
+// Kibana saved objects: the reference tool's dashboards (shared/anchors/spot-kibana) and Spot's
+// own (deploy/dashboards): the fields their visualizations and saved searches on spot_agg_* and
+// spot_err_* use, and a coverage check of documents against them. Shared by the aggregation unit
+// test and the Elasticsearch end-to-end tests (documents read back from the index).
 #pragma once
 
 #include "support/shared_fixtures.hpp"
@@ -22,8 +22,16 @@ namespace json = boost::json;
 
 struct Dashboards {
     std::map<std::string, std::map<std::string, std::string>> pattern_types;  // title -> field -> type
+    std::map<std::string, std::map<std::string, std::string>> es_types;  // title -> field -> esTypes[0]
     std::map<std::string, std::set<std::string>> fields;                     // title -> used fields
 };
+
+inline std::filesystem::path reference_dashboards() {
+    return shared_dir() / "anchors" / "spot-kibana";
+}
+inline std::filesystem::path spot_dashboards() {
+    return std::filesystem::path(SPOT_SOURCE_DIR) / "deploy" / "dashboards";
+}
 
 inline void collect(const json::value& v, std::set<std::string>& out) {
     static const std::regex kKuery(R"(([A-Za-z_][A-Za-z0-9_.]*)\s*(:|<|>))");
@@ -65,11 +73,14 @@ inline void collect(const json::value& v, std::set<std::string>& out) {
     }
 }
 
-inline Dashboards load_dashboards() {
+inline Dashboards load_dashboards(const std::filesystem::path& dir = reference_dashboards()) {
     Dashboards d;
     std::map<std::string, std::string> pattern_titles;  // id -> title
     std::vector<json::object> objects;
-    for (const auto& e : std::filesystem::directory_iterator(shared_dir() / "anchors" / "spot-kibana")) {
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+        if (e.path().extension() != ".ndjson") {
+            continue;  // READMEs beside the saved objects
+        }
         std::ifstream in(e.path());
         for (std::string line; std::getline(in, line);) {
             auto o = json::parse(line).as_object();
@@ -81,8 +92,12 @@ inline Dashboards load_dashboards() {
                 pattern_titles[std::string(o.at("id").as_string())] = title;
                 auto fields = json::parse(o.at("attributes").at("fields").as_string());
                 for (const auto& f : fields.as_array()) {
-                    d.pattern_types[title][std::string(f.at("name").as_string())] =
-                        std::string(f.at("type").as_string());
+                    const std::string name(f.at("name").as_string());
+                    d.pattern_types[title][name] = std::string(f.at("type").as_string());
+                    if (const auto* es = f.as_object().if_contains("esTypes");
+                        es && es->is_array() && !es->as_array().empty()) {
+                        d.es_types[title][name] = std::string(es->as_array()[0].as_string());
+                    }
                 }
             } else if (o.at("type") == "visualization" || o.at("type") == "search") {
                 objects.push_back(std::move(o));
@@ -118,8 +133,17 @@ inline bool enceladus_field(const std::string& f) {
     return std::regex_match(f, kEnceladus);
 }
 
-// Resolves "a.b.c" through objects whose own keys may contain dots (flattened statistics).
+// Resolves "a.b.c" through objects whose own keys may contain dots (flattened statistics) and
+// through arrays of objects (as the search engines do: `findings.heuristic`).
 inline const json::value* resolve(const json::value& v, std::string_view path) {
+    if (const auto* a = v.if_array()) {
+        for (const auto& e : *a) {
+            if (const auto* found = resolve(e, path)) {
+                return found;
+            }
+        }
+        return nullptr;
+    }
     const auto* o = v.if_object();
     if (o == nullptr) {
         return nullptr;

@@ -1,4 +1,5 @@
 #include "es_sink.hpp"
+#include "mappings.hpp"
 
 #include <spot/time.hpp>
 
@@ -24,7 +25,8 @@ std::string join_lines(const std::vector<BulkItem>& items) {
 }
 
 // Strings as text with a keyword subfield (what the reference dashboards query), floating
-// numbers as double (dynamic mapping would pick 32-bit float), dates detected.
+// numbers as double (dynamic mapping would pick 32-bit float), dates detected; the fields of
+// mappings.cpp typed explicitly.
 json::object index_template(const std::string& index, std::int64_t fields_limit,
                             const std::string& replicas) {
     json::object settings{{"index.mapping.total_fields.limit", fields_limit}};
@@ -36,10 +38,13 @@ json::object index_template(const std::string& index, std::int64_t fields_limit,
     json::object strings{{"match_mapping_type", "string"}, {"mapping", std::move(text)}};
     json::object doubles{{"match_mapping_type", "double"},
                          {"mapping", json::object{{"type", "double"}}}};
-    json::array dynamic;
+    const auto& fixed = explicit_mappings();  // first: the first template that matches wins
+    json::array dynamic = fixed.at("dynamic_templates").as_array();
     dynamic.push_back(json::object{{"doubles", std::move(doubles)}});
     dynamic.push_back(json::object{{"strings", std::move(strings)}});
-    json::object mappings{{"date_detection", true}, {"dynamic_templates", std::move(dynamic)}};
+    json::object mappings{{"date_detection", true},
+                          {"dynamic_templates", std::move(dynamic)},
+                          {"properties", fixed.at("properties")}};
     json::object tmpl{{"settings", std::move(settings)}, {"mappings", std::move(mappings)}};
     return json::object{{"index_patterns", json::array{json::value(index)}},
                         {"priority", 200},
