@@ -23,6 +23,13 @@ Usage:
                                      and the core-hours; json: one object per attempt. Every
                                      finding is shown; --gates skips what the daemon's analyze
                                      aggregator would gate (runs under 5 min, short skew)
+  spotd advise --config FILE [--job NAME] [--input-bytes N] [--goal cost|time|deadline]
+               [--deadline 45m] [--pipeline P] [--format text|json|spark-submit|properties]
+                                     the configuration of a recurring job's next run, from what
+                                     the pipelines' advisors learned (state_dir); works whether
+                                     or not the daemon runs. Without --job: the jobs known, with
+                                     their runs and model error. --input-bytes: the expected
+                                     input (default: the latest run's; 5GB, 300MiB accepted)
   spotd --version | --help
 
 Signals: SIGTERM/SIGINT finish in-flight runs (within shutdown_grace), flush the sinks, save the
@@ -62,9 +69,14 @@ std::optional<CommandLine> parse_command_line(int argc, char** argv, std::string
             if (!value(cl.format)) {
                 return std::nullopt;
             }
-            if (cl.format != "text" && cl.format != "md" && cl.format != "yaml" &&
-                cl.format != "json") {
-                error = "--format takes text, md, yaml or json";
+        } else if (a == "--job" || a == "--input-bytes" || a == "--goal" || a == "--deadline" ||
+                   a == "--pipeline") {
+            std::string& target = a == "--job"           ? cl.job
+                                  : a == "--input-bytes" ? cl.input_bytes
+                                  : a == "--goal"        ? cl.goal
+                                  : a == "--deadline"    ? cl.deadline
+                                                         : cl.pipeline;
+            if (!value(target)) {
                 return std::nullopt;
             }
         } else if (a == "--gates") {
@@ -73,7 +85,8 @@ std::optional<CommandLine> parse_command_line(int argc, char** argv, std::string
             cl.command = "version";
         } else if (a == "--help" || a == "-h" || a == "help") {
             cl.command = "help";
-        } else if ((a == "plugins" || a == "describe" || a == "reference" || a == "analyze") &&
+        } else if ((a == "plugins" || a == "describe" || a == "reference" || a == "analyze" ||
+                    a == "advise") &&
                    cl.command == "run") {
             cl.command = std::string(a);
         } else if (!a.starts_with("-") && (cl.command == "describe" || cl.command == "analyze")) {
@@ -93,6 +106,22 @@ std::optional<CommandLine> parse_command_line(int argc, char** argv, std::string
     }
     if (cl.command == "analyze" && cl.format != "text" && cl.format != "json") {
         error = "analyze --format takes text or json";
+        return std::nullopt;
+    }
+    if (cl.command == "advise" && cl.format != "text" && cl.format != "json" &&
+        cl.format != "spark-submit" && cl.format != "properties") {
+        error = "advise --format takes text, json, spark-submit or properties";
+        return std::nullopt;
+    }
+    if ((cl.command == "describe" || cl.command == "run") && cl.format != "text" &&
+        cl.format != "md" && cl.format != "yaml" && cl.format != "json") {
+        error = "--format takes text, md, yaml or json";
+        return std::nullopt;
+    }
+    if (cl.command != "advise" &&
+        !(cl.job.empty() && cl.input_bytes.empty() && cl.goal.empty() && cl.deadline.empty() &&
+          cl.pipeline.empty())) {
+        error = "--job, --input-bytes, --goal, --deadline and --pipeline belong to advise";
         return std::nullopt;
     }
     return cl;

@@ -8,7 +8,7 @@
 namespace spot::daemon {
 
 struct CommandLine {
-    std::string command = "run";  // run | plugins | describe | reference | analyze | help | version
+    std::string command = "run";  // run | plugins | describe | reference | analyze | advise | help | version
     std::string config = "/etc/spot/spot.yaml";
     bool once = false;
     bool check_config = false;
@@ -16,6 +16,8 @@ struct CommandLine {
     std::string format = "text";  // describe: text | md | yaml | json
     std::vector<std::string> args;  // describe: plugin names; analyze: event-log files
     bool gates = false;             // analyze: apply the aggregator's size gates
+    // advise: the job (empty: list the jobs) and the question's parameters, as given.
+    std::string job, input_bytes, goal, deadline, pipeline;
 };
 
 // Returns the parsed line, or an error message for a usage error (exit code 2).

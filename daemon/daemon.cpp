@@ -1,6 +1,7 @@
 #include "daemon.hpp"
 
 #include "systemd_notify.hpp"
+#include "jobs_api.hpp"
 
 #include <spot/logging.hpp>
 
@@ -284,8 +285,13 @@ AdminResponse Daemon::admin(const std::string& target) {
         };
         return {200, "application/json", json::serialize(status) + "\n"};
     }
+    if (path == "/api/v1/jobs" || path.starts_with("/api/v1/jobs/")) {
+        const auto q = target.find('?');
+        return jobs_response(pipelines_, std::string_view(path).substr(8),
+                             q == std::string::npos ? std::string_view() : std::string_view(target).substr(q + 1));
+    }
     return {404, "text/plain; charset=utf-8",
-            "not found; try /healthz, /readyz, /metrics, /api/v1/status\n"};
+            "not found; try /healthz, /readyz, /metrics, /api/v1/status, /api/v1/jobs\n"};
 }
 
 }  // namespace spot::daemon

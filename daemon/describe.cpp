@@ -141,15 +141,18 @@ std::string configuration_reference(const core::PluginRegistry& registry) {
         "`spotd --check-config --config FILE` prints every error with file:line:column.\n\n"
         "```yaml\nstate_dir: /var/lib/spot\npipelines:\n  <name>:            # one per cluster\n"
         "    source: {plugin: <source>, ...}\n    enrichers: [{plugin: classify}]\n"
-        "    aggregators: [...]\n    sinks: [{plugin: file, dir: /var/lib/spot/out}]\n```\n\n";
+        "    aggregators: [...]\n    sinks: [{plugin: file, dir: /var/lib/spot/out}]\n"
+        "    advisors: [{plugin: regression}]\n```\n\n";
     out += "## Top level\n\n" + options_table(core::top_level_options());
     out += "\n## `pipelines.<name>`\n\n" + options_table(core::pipeline_options());
     out += "\nand `source` (one instance), `enrichers`, `aggregators`, `sinks` (lists of "
-           "instances; at least one sink). The `classify` enricher always runs: when a pipeline "
+           "instances; at least one sink), `advisors` (a list, optional: what learns from the "
+           "acknowledged documents). The `classify` enricher always runs: when a pipeline "
            "does not list it, it is added first with its defaults.\n";
     out += "\n## Every plugin instance\n\n" + options_table(core::instance_options());
     out += "\n## Plugins\n\n";
-    for (auto kind : {SPOT_KIND_SOURCE, SPOT_KIND_ENRICHER, SPOT_KIND_AGGREGATOR, SPOT_KIND_SINK}) {
+    for (auto kind : {SPOT_KIND_SOURCE, SPOT_KIND_ENRICHER, SPOT_KIND_AGGREGATOR, SPOT_KIND_SINK,
+                      SPOT_KIND_ADVISOR}) {
         for (const auto& p : registry.all()) {
             if (p.descriptor->kind == kind) {
                 out += describe_plugin(p, "md") + "\n";

@@ -1,5 +1,6 @@
 // spotd entry point: parse the command line, load plugins and config, hand over to Daemon.
 // The only place that catches every exception (STYLE §5: boundaries).
+#include "advise_command.hpp"
 #include "analyze_command.hpp"
 #include "cli.hpp"
 #include "config/config.hpp"
@@ -86,6 +87,10 @@ int run(const daemon::CommandLine& cl) {
             std::cerr << "spotd: " << lines << " error(s) in " << cl.config << "\n";
         }
         return 2;
+    }
+    if (cl.command == "advise") {  // stdout is the answer; only warnings go to stderr
+        logging::setup(spdlog::level::warn, logging::parse_format(config->log_format));
+        return daemon::advise_command(*config, cl);
     }
     if (cl.check_config) {
         if (auto checked = check_plugins(*config); !checked.empty()) {

@@ -14,6 +14,7 @@ std::string_view error_type_name(ErrorCode code) noexcept {
         case ErrorCode::Parse: return "ParseError";
         case ErrorCode::Cancelled: return "Cancelled";
         case ErrorCode::Internal: return "InternalError";
+        case ErrorCode::NotFound: return "NotFoundError";
     }
     return "InternalError";
 }

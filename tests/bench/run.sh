@@ -64,6 +64,23 @@ echo "   timings kept for the what-if: task_timings / timings_mb above (target: 
 "$build/bin/eventlog_bench" analyze "$work/logs/local-1795645014273"
 
 echo
+echo "== regression and setter: the recurring-job corpus (90 real runs), agg documents by spotd"
+cmake --build "$build" --target regression_bench spotd spot_plugins >/dev/null
+cat >"$work/corpus.yaml" <<EOF
+state_dir: $work/corpus-state
+admin_listen: ""
+pipelines:
+  corpus:
+    source: {plugin: eventlog, dir: $PWD/tests/fixtures/recurring-corpus/events}
+    aggregators: [{plugin: spot-aggregate}, {plugin: analyze}]
+    sinks: [{plugin: file, dir: $work/corpus-out}]
+EOF
+"$build/bin/spotd" --once --config "$work/corpus.yaml" >/dev/null 2>&1
+"$build/bin/regression_bench" "$work/corpus-out/agg.jsonl"
+echo "-- the analysis what-if against pairs of corpus runs that differ only in executors"
+python3 tests/bench/whatif_pairs.py "$build/bin/spotd" tests/fixtures/recurring-corpus | tail -1
+
+echo
 tests/bench/history_bench.sh "$build" 520 8
 tests/bench/es_bench.sh "$build" 20000 opensearch 2 200
 tests/bench/es_bench.sh "$build" 20000 elasticsearch 2 200

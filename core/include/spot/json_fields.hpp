@@ -16,5 +16,9 @@ std::optional<double> number_of(const boost::json::object& o, std::string_view k
 std::optional<std::int64_t> time_of(const boost::json::object& o, std::string_view key);
 // A string, or empty when missing or not a string.
 std::string string_of(const boost::json::object& o, std::string_view key);
+// A numeric Spark property from a normalised sparkProperties object (SPEC §4.2: dots as '_'),
+// asked by its dotted name; a value left as text is read as a number when it is one.
+std::optional<double> property_of(const boost::json::object& spark_properties,
+                                  std::string_view dotted);
 
 }  // namespace spot

@@ -1,9 +1,12 @@
-// The C++ side of a plugin: the four interfaces a pipeline is made of, the context each instance
+// The C++ side of a plugin: the five interfaces a pipeline is made of, the context each instance
 // receives, and the SPOT_PLUGIN macro that exports the descriptor.
 //
 //   source ──Run──▶ enrichers (in order) ──▶ aggregators ──Documents──▶ sinks
 //      ▲                                                                  │
-//      └──── commit(checkpoint): called once every sink acknowledged ─────┘
+//      └──── commit(checkpoint): called once every sink acknowledged ─────┤
+//                                                                         ▼
+//                     advisors: observe(acknowledged documents) ──advice documents──▶ sinks
+//                               query(path, parameters): spotd advise, /api/v1/jobs
 #pragma once
 
 #include <spot/metrics.hpp>
@@ -155,6 +158,27 @@ class Sink : public Plugin {
     // [from_ms, to_ms), or nullopt when the sink cannot tell (the default).
     virtual asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> known_runs(
         std::int64_t from_ms, std::int64_t to_ms);
+};
+
+// Learns across runs from what the sinks acknowledged (Regression and Setter, SPEC §7), keeps
+// what it learned under state_dir, and answers questions about it. Not a per-run stage: a run is
+// committed before its documents are observed, so an advisor never holds a run back.
+class Advisor : public Plugin {
+   public:
+    [[nodiscard]] spot_plugin_kind kind() const noexcept final { return SPOT_KIND_ADVISOR; }
+    // The documents every sink acknowledged for one run, on the pipeline's strand. May return
+    // documents to store (advice), which the pipeline writes to its sinks.
+    virtual Result<std::vector<Document>> observe(const std::vector<Document>& acknowledged) = 0;
+    // A question, by path below the advisor ("jobs", "jobs/<job>", "jobs/<job>/advice") with
+    // the query parameters as text; what `spotd advise` and the admin endpoint ask. Errors with
+    // ErrorCode::NotFound or ErrorCode::Config become HTTP 404 and 400. Callable without start()
+    // (after load()), from the event loop.
+    virtual Result<json::value> query(std::string_view path,
+                                      const std::vector<std::pair<std::string, std::string>>& params) = 0;
+    // Reads what it learned (its files under state_dir, or what the sinks hold) without taking
+    // any lock: what `spotd advise` calls on a config whose daemon may be running. start() calls
+    // it too.
+    virtual Result<void> load() = 0;
 };
 
 // Everything a plugin instance receives from the core.

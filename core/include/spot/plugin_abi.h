@@ -23,18 +23,21 @@ extern "C" {
 /* Bumped on any change to the structs below or to plugin.hpp's interfaces. The loader refuses
  * any other value. 2: the shared HTTP client in PluginContext, Sink::known_runs. 5: the explicit
  * lifecycle (Plugin::start/stop, I/O-free factories), PluginContext::report_failure,
- * RunQueue::progress, Run::tasks, Aggregator::aggregate_into. */
-#define SPOT_PLUGIN_ABI_VERSION 5u
+ * RunQueue::progress, Run::tasks, Aggregator::aggregate_into. 6: the advisor kind (Advisor:
+ * observe, query, load), ErrorCode::NotFound. */
+#define SPOT_PLUGIN_ABI_VERSION 6u
 
 /* Name of the one exported symbol; its type is spot_plugin_entry_fn. */
 #define SPOT_PLUGIN_ENTRY_SYMBOL "spot_plugin_entry"
 
-/* What a plugin does in a pipeline; the data flows source -> enricher -> aggregator -> sink. */
+/* What a plugin does in a pipeline; the data flows source -> enricher -> aggregator -> sink,
+ * and what the sinks acknowledged flows on to the advisors, which learn across runs. */
 typedef enum spot_plugin_kind {
     SPOT_KIND_SOURCE = 1,     /* finds completed runs and produces them in the REST shape */
     SPOT_KIND_ENRICHER = 2,   /* adds app_specific_data to a run, in pipeline order */
     SPOT_KIND_AGGREGATOR = 3, /* turns a run into documents (raw, agg, ...) */
-    SPOT_KIND_SINK = 4        /* stores documents and acknowledges them durably */
+    SPOT_KIND_SINK = 4,       /* stores documents and acknowledges them durably */
+    SPOT_KIND_ADVISOR = 5     /* learns from acknowledged documents, answers questions (advice) */
 } spot_plugin_kind;
 
 /* Type of an option value; the core parses the YAML text into it. */

@@ -24,6 +24,7 @@ enum class ErrorCode {
     Parse,
     Cancelled,
     Internal,
+    NotFound,  // what was asked for does not exist (a job an advisor never saw)
 };
 
 std::string_view error_type_name(ErrorCode code) noexcept;

@@ -37,6 +37,7 @@ struct PipelineConfig {
     std::vector<InstanceConfig> enrichers;
     std::vector<InstanceConfig> aggregators;
     std::vector<InstanceConfig> sinks;
+    std::vector<InstanceConfig> advisors;
 };
 
 struct Config {

@@ -13,7 +13,8 @@ namespace spot::core {
 namespace {
 
 constexpr std::string_view kTopReserved[] = {"pipelines"};
-constexpr std::string_view kPipelineReserved[] = {"source", "enrichers", "aggregators", "sinks"};
+constexpr std::string_view kPipelineReserved[] = {"source", "enrichers", "aggregators", "sinks",
+                                                  "advisors"};
 
 struct Walker {
     Validator& v;
@@ -137,6 +138,7 @@ struct Walker {
         } else {
             list(node["sinks"], path + ".sinks", SPOT_KIND_SINK, p.sinks);
         }
+        list(node["advisors"], path + ".advisors", SPOT_KIND_ADVISOR, p.advisors);
         assign_ids(p, node.Mark(), path);
         return p;
     }
@@ -165,7 +167,7 @@ struct Walker {
         std::map<std::string, int> uses;
         auto all = [&](auto&& fn) {
             fn(p.source);
-            for (auto* v : {&p.enrichers, &p.aggregators, &p.sinks}) {
+            for (auto* v : {&p.enrichers, &p.aggregators, &p.sinks, &p.advisors}) {
                 for (auto& i : *v) {
                     fn(i);
                 }

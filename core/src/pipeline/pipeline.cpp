@@ -121,6 +121,14 @@ Result<std::shared_ptr<Pipeline>> Pipeline::create(const PipelineConfig& config,
         p->sinks_.push_back(downcast<Sink>(std::move(*s)));
         p->sink_ids_.push_back(inst.id);
     }
+    for (const auto& inst : config.advisors) {
+        auto a = make(inst);
+        if (!a) {
+            return a.error();
+        }
+        p->advisors_.push_back(downcast<Advisor>(std::move(*a)));
+        p->advisor_ids_.push_back(inst.id);
+    }
     return p;
 }
 
@@ -176,6 +184,9 @@ std::vector<Plugin*> Pipeline::plugins_in_order() const {
     }
     for (const auto& k : sinks_) {
         all.push_back(k.get());
+    }
+    for (const auto& a : advisors_) {
+        all.push_back(a.get());  // started last, stopped first: the sinks outlive them
     }
     return all;
 }
@@ -442,11 +453,22 @@ asio::awaitable<void> Pipeline::process(std::shared_ptr<Pipeline> self, Run run)
         err_docs += d.stream == "err" ? 1 : 0;
     }
     self->err_documents_->inc(err_docs);
+    std::vector<Document> agg;  // what the advisors learn from, once the sinks have it
+    if (!self->advisors_.empty()) {
+        for (const auto& d : p.docs) {
+            if (d.stream == "agg") {
+                agg.push_back(d);
+            }
+        }
+    }
     auto failed_sinks = co_await self->write_to_sinks(std::move(p.docs));
     if (failed_sinks.empty()) {
         self->source_->commit(checkpoint);
         self->save_state();
         self->runs_processed_->inc();
+        if (!agg.empty()) {
+            co_await self->advise(std::move(agg));
+        }
         if (!p.failures.empty()) {
             self->last_error_ = p.failures.front().describe();
             if (!self->config_.skip_exceptions) {
@@ -465,6 +487,56 @@ asio::awaitable<void> Pipeline::process(std::shared_ptr<Pipeline> self, Run run)
     self->in_flight_gauge_->set(static_cast<double>(self->in_flight_));
     self->progress();
     self->wake_.cancel();
+}
+
+asio::awaitable<void> Pipeline::advise(std::vector<Document> agg) {
+    // The run is committed: an advisor's failure is an err document, never a run processed again.
+    std::vector<Document> out;
+    for (std::size_t i = 0; i < advisors_.size(); ++i) {
+        const std::string stage = "advise:" + advisor_ids_[i];
+        Result<std::vector<Document>> made;
+        try {
+            made = advisors_[i]->observe(agg);
+        } catch (const std::exception& e) {
+            made = error_from_exception(e, name() + "." + advisor_ids_[i]);
+        }
+        if (made) {
+            for (auto& d : *made) {
+                out.push_back(std::move(d));
+            }
+        } else {
+            const auto& first = agg.front();
+            out.push_back(make_error_document(made.error(), first.id, "", stage));
+            err_documents_->inc();
+        }
+    }
+    if (!out.empty()) {
+        co_await write_to_sinks(std::move(out));  // failures logged and counted there
+    }
+}
+
+Result<void> Pipeline::load_advisors() {
+    for (auto& a : advisors_) {
+        if (auto loaded = a->load(); !loaded) {
+            return loaded;
+        }
+    }
+    return {};
+}
+
+Result<json::value> Pipeline::query_advisors(
+    std::string_view path, const std::vector<std::pair<std::string, std::string>>& params) {
+    if (advisors_.empty()) {
+        return make_error(ErrorCode::NotFound, "pipeline '" + name() + "' has no advisor", name());
+    }
+    Result<json::value> answer = make_error(ErrorCode::NotFound, "not found", name());
+    for (auto& a : advisors_) {
+        answer = a->query(path, params);
+        if (answer || answer.error().code != ErrorCode::NotFound) {
+            return answer;
+        }
+    }
+    return answer;
 }
 
 asio::awaitable<std::vector<std::string>> Pipeline::write_to_sinks(std::vector<Document> docs) {

@@ -51,6 +51,13 @@ class Pipeline final : public RunQueue, public std::enable_shared_from_this<Pipe
     [[nodiscard]] const std::string& name() const { return config_.name; }
     // For /api/v1/status; call on the event loop.
     [[nodiscard]] json::object status() const;
+    // A question to the pipeline's advisors (the first that knows the answer); call on the
+    // event loop. NotFound when there is no advisor or none knows.
+    Result<json::value> query_advisors(std::string_view path,
+                                       const std::vector<std::pair<std::string, std::string>>& params);
+    [[nodiscard]] bool has_advisors() const { return !advisors_.empty(); }
+    // Has every advisor read what it learned, without starting anything (`spotd advise`).
+    Result<void> load_advisors();
 
     // RunQueue
     asio::awaitable<void> submit(Run run) override;
@@ -76,6 +83,8 @@ class Pipeline final : public RunQueue, public std::enable_shared_from_this<Pipe
     asio::awaitable<Result<void>> run_pass();
     asio::awaitable<void> wait_for_change();
     asio::awaitable<std::vector<std::string>> write_to_sinks(std::vector<Document> docs);
+    // Hands a committed run's agg documents to the advisors and stores what they return.
+    asio::awaitable<void> advise(std::vector<Document> agg);
     void save_state();
     void fatal(Error error);
 
@@ -88,7 +97,8 @@ class Pipeline final : public RunQueue, public std::enable_shared_from_this<Pipe
     std::vector<std::unique_ptr<Enricher>> enrichers_;
     std::vector<std::unique_ptr<Aggregator>> aggregators_;
     std::vector<std::unique_ptr<Sink>> sinks_;
-    std::vector<std::string> sink_ids_, enricher_ids_;
+    std::vector<std::unique_ptr<Advisor>> advisors_;
+    std::vector<std::string> sink_ids_, enricher_ids_, advisor_ids_;
 
     asio::steady_timer wake_;   // cancelled whenever in_flight_ drops
     asio::steady_timer sleep_;  // the pause between passes; cancelled on stop

@@ -15,6 +15,7 @@ const char* kind_name(spot_plugin_kind kind) noexcept {
         case SPOT_KIND_ENRICHER: return "enricher";
         case SPOT_KIND_AGGREGATOR: return "aggregator";
         case SPOT_KIND_SINK: return "sink";
+        case SPOT_KIND_ADVISOR: return "advisor";
     }
     return "unknown";
 }
@@ -80,7 +81,7 @@ Result<LoadedPlugin> load_plugin(const std::filesystem::path& file) {
     if (d->name == nullptr || *d->name == '\0') {
         return refuse("descriptor has no name");
     }
-    if (d->kind < SPOT_KIND_SOURCE || d->kind > SPOT_KIND_SINK) {
+    if (d->kind < SPOT_KIND_SOURCE || d->kind > SPOT_KIND_ADVISOR) {
         return refuse(fmt::format("unknown plugin kind {}", static_cast<int>(d->kind)));
     }
     if (d->factory == nullptr || d->factory->create == nullptr) {

@@ -12,26 +12,6 @@ namespace {
 
 double num(const json::object& o, std::string_view key) { return number_of(o, key).value_or(0); }
 
-std::optional<double> property(const json::object& props, std::string_view dotted) {
-    std::string key(dotted);
-    std::replace(key.begin(), key.end(), '.', '_');
-    const auto* v = props.if_contains(key);
-    if (v == nullptr) {
-        return std::nullopt;
-    }
-    if (v->is_number()) {
-        return v->to_number<double>();
-    }
-    if (v->is_string()) {  // a value the normaliser could not type, or one it does not type
-        try {
-            return std::stod(std::string(v->get_string()));
-        } catch (const std::exception&) {
-            return std::nullopt;
-        }
-    }
-    return std::nullopt;
-}
-
 Spread spread(const json::object* dist, std::string_view group, std::string_view metric) {
     Spread s;
     if (dist == nullptr) {
@@ -93,16 +73,16 @@ AttemptFacts attempt_facts(const json::object& attempt, const AttemptTasks* task
     if (const auto* env = attempt.if_contains("environment"); env && env->is_object()) {
         if (const auto* p = env->get_object().if_contains("sparkProperties"); p && p->is_object()) {
             const auto& props = p->get_object();
-            f.executor_memory = property(props, "spark.executor.memory");
-            f.driver_memory = property(props, "spark.driver.memory");
-            f.executor_cores = property(props, "spark.executor.cores");
-            f.shuffle_partitions = property(props, "spark.sql.shuffle.partitions");
-            f.max_executors = property(props, "spark.dynamicAllocation.maxExecutors");
+            f.executor_memory = property_of(props, "spark.executor.memory");
+            f.driver_memory = property_of(props, "spark.driver.memory");
+            f.executor_cores = property_of(props, "spark.executor.cores");
+            f.shuffle_partitions = property_of(props, "spark.sql.shuffle.partitions");
+            f.max_executors = property_of(props, "spark.dynamicAllocation.maxExecutors");
             const auto* da = props.if_contains("spark_dynamicAllocation_enabled");
             f.dynamic_allocation = da != nullptr && ((da->is_bool() && da->get_bool()) ||
                                                      (da->is_string() && da->get_string() == "true"));
             f.serializer = string_of(props, "spark_serializer");
-            f.task_cpus = static_cast<std::int64_t>(property(props, "spark.task.cpus").value_or(1));
+            f.task_cpus = static_cast<std::int64_t>(property_of(props, "spark.task.cpus").value_or(1));
         }
     }
     ExecutorFacts driver;

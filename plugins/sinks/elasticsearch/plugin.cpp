@@ -15,6 +15,9 @@ constexpr spot_option_decl kOptions[] = {
     option("raw_index", SPOT_OPT_STRING, "",
            "Index of the raw documents; empty: raw documents are not stored (the default)."),
     option("err_index", SPOT_OPT_STRING, "spot_err", "Index of the err documents."),
+    option("advice_index", SPOT_OPT_STRING, "spot_advice",
+           "Index of the advice documents of the pipeline's advisors (regression); empty: not "
+           "stored."),
     option("extra_indices", SPOT_OPT_LIST, "",
            "More streams to store, as 'stream=index' (for later modules)."),
     option("batch_documents", SPOT_OPT_INT, "500", "A _bulk request holds at most this many documents.",
@@ -57,6 +60,9 @@ std::unique_ptr<Plugin> create(const PluginContext& ctx, const Options& options)
     o.url = options.str("url");
     o.indices["agg"] = options.str("agg_index");
     o.indices["err"] = options.str("err_index");
+    if (!options.str("advice_index").empty()) {
+        o.indices["advice"] = options.str("advice_index");
+    }
     if (!options.str("raw_index").empty()) {
         o.indices["raw"] = options.str("raw_index");
     }
