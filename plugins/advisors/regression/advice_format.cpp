@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace spot::advisors::regression {
@@ -11,11 +12,16 @@ namespace json = boost::json;
 
 namespace {
 
+// A configuration value as a whole number; values read from Spark properties may be anything.
+std::int64_t whole(double v) {
+    return std::isfinite(v) ? static_cast<std::int64_t>(std::clamp(v, -1e15, 1e15)) : 0;
+}
+
 json::object config_json(const Config& c) {
-    json::object o{{"spark.executor.instances", static_cast<std::int64_t>(c.executors)},
-                   {"spark.executor.cores", static_cast<std::int64_t>(c.cores)},
+    json::object o{{"spark.executor.instances", whole(c.executors)},
+                   {"spark.executor.cores", whole(c.cores)},
                    {"spark.executor.memory", spark_memory(c.memory_bytes)},
-                   {"spark.sql.shuffle.partitions", static_cast<std::int64_t>(c.partitions)}};
+                   {"spark.sql.shuffle.partitions", whole(c.partitions)}};
     if (c.overhead_bytes > 0) {
         o["spark.executor.memoryOverhead"] = spark_memory(c.overhead_bytes);
     }
@@ -59,7 +65,7 @@ std::optional<AdviceFormat> advice_format_of(std::string_view name) {
 }
 
 std::string spark_memory(double bytes) {
-    const auto mib = static_cast<std::int64_t>(std::ceil(bytes / (1024.0 * 1024.0)));
+    const auto mib = whole(std::ceil(bytes / (1024.0 * 1024.0)));
     return mib % 1024 == 0 ? fmt::format("{}g", mib / 1024) : fmt::format("{}m", mib);
 }
 
@@ -87,8 +93,8 @@ std::string format_advice(const Advice& a, AdviceFormat f) {
             std::string out = fmt::format(
                 "--num-executors {} --executor-cores {} --executor-memory {} --conf "
                 "spark.sql.shuffle.partitions={}",
-                static_cast<std::int64_t>(c.executors), static_cast<std::int64_t>(c.cores),
-                spark_memory(c.memory_bytes), static_cast<std::int64_t>(c.partitions));
+                whole(c.executors), whole(c.cores),
+                spark_memory(c.memory_bytes), whole(c.partitions));
             if (c.overhead_bytes > 0) {
                 out += " --conf spark.executor.memoryOverhead=" + spark_memory(c.overhead_bytes);
             }
@@ -113,8 +119,8 @@ std::string format_advice(const Advice& a, AdviceFormat f) {
         return fmt::format(
             "  {:<8} {:>3} executor(s) x {} core(s), {} memory, {} shuffle partitions: "
             "{:.1f} s [{:.1f}, {:.1f}], {:.4f} core-hours [{:.4f}, {:.4f}]\n",
-            what, static_cast<std::int64_t>(k.executors), static_cast<std::int64_t>(k.cores),
-            spark_memory(k.memory_bytes), static_cast<std::int64_t>(k.partitions),
+            what, whole(k.executors), whole(k.cores),
+            spark_memory(k.memory_bytes), whole(k.partitions),
             x.duration_ms / 1000, x.duration_low / 1000, x.duration_high / 1000, x.core_hours,
             x.core_hours_low, x.core_hours_high);
     };

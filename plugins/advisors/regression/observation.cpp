@@ -5,12 +5,18 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace spot::advisors::regression {
 
 namespace json = boost::json;
 
 namespace {
+
+// A count or time read from a document, which may hold anything: clamped, NaN as 0.
+std::int64_t whole(double v) {
+    return std::isfinite(v) ? static_cast<std::int64_t>(std::clamp(v, -9e18, 9e18)) : 0;
+}
 
 const json::object* object_at(const json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
@@ -92,7 +98,7 @@ Result<Observation> observation_of(const json::object& agg, const JobKey& key) {
         o.input_bytes = stat(*aggs, "stages", "inputBytes", "sum");
         o.max_stage_input = stat(*aggs, "stages", "inputBytes", "max");
         o.shuffle_bytes = stat(*aggs, "stages", "shuffleWriteBytes", "sum");
-        o.failed_tasks = static_cast<std::int64_t>(stat(*aggs, "stages", "numFailedTasks", "sum"));
+        o.failed_tasks = whole(stat(*aggs, "stages", "numFailedTasks", "sum"));
         // Executors' statistics are keyed by flattened names (largest peak: "max"); the driver
         // is kept as it is, and is what ran the tasks in local mode.
         if (const auto* ex = object_at(*aggs, "allexecutors")) {
@@ -219,7 +225,7 @@ Result<Observation> observation_from_json(const json::object& j) {
     };
     o.app_id = string_of(j, "app_id");
     o.attempt = string_of(j, "attempt");
-    o.end_ms = static_cast<std::int64_t>(num("end_ms"));
+    o.end_ms = whole(num("end_ms"));
     o.input_bytes = num("input_bytes");
     o.max_stage_input = num("max_stage_input");
     o.shuffle_bytes = num("shuffle_bytes");
@@ -233,7 +239,7 @@ Result<Observation> observation_from_json(const json::object& j) {
     o.core_hours = num("core_hours");
     o.memory_gb_hours = num("memory_gb_hours");
     o.peak_heap = num("peak_heap");
-    o.failed_tasks = static_cast<std::int64_t>(num("failed_tasks"));
+    o.failed_tasks = whole(num("failed_tasks"));
     o.oom = flag("oom");
     o.succeeded = flag("succeeded");
     if (const auto* w = j.if_contains("whatif"); w && w->is_array()) {

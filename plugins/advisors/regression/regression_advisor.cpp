@@ -90,7 +90,11 @@ Result<std::vector<Document>> RegressionAdvisor::observe(const std::vector<Docum
 }
 
 Result<Advice> RegressionAdvisor::advice_for(const std::string& job, const AdviceRequest& request) const {
-    return advise(store_.runs_of(job), store_.all_runs(), request, settings_.bounds, settings_.model);
+    // The cluster's runs only matter to a job too young for its own model: not copied otherwise.
+    auto own = store_.runs_of(job);
+    const auto cluster = own.size() < settings_.model.min_runs ? store_.all_runs()
+                                                                : std::vector<Observation>{};
+    return advise(own, cluster, request, settings_.bounds, settings_.model);
 }
 
 Result<AdviceRequest> RegressionAdvisor::request_of(
