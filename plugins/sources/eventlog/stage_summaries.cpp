@@ -9,7 +9,7 @@ namespace json = boost::json;
 namespace {
 
 // A sampled column: where it goes in the server's answer and how a task end gives it.
-enum class From { Metric, Sum, GettingResult, SchedulerDelay };
+enum class From { Metric, GettingResult, SchedulerDelay };  // Metric: a, plus b when named
 struct Column {
     const char* group;     // nested object, or nullptr for the top level
     const char* subgroup;  // nested again (shufflePushReadMetricsDist), or nullptr
@@ -35,14 +35,14 @@ constexpr Column kTaskColumns[] = {
     {"inputMetrics", nullptr, "recordsRead", From::Metric, "inputRecords", nullptr},
     {"outputMetrics", nullptr, "bytesWritten", From::Metric, "outputBytes", nullptr},
     {"outputMetrics", nullptr, "recordsWritten", From::Metric, "outputRecords", nullptr},
-    {"shuffleReadMetrics", nullptr, "readBytes", From::Sum, "shuffleRemoteBytesRead", "shuffleLocalBytesRead"},
+    {"shuffleReadMetrics", nullptr, "readBytes", From::Metric, "shuffleRemoteBytesRead", "shuffleLocalBytesRead"},
     {"shuffleReadMetrics", nullptr, "readRecords", From::Metric, "shuffleReadRecords", nullptr},
     {"shuffleReadMetrics", nullptr, "remoteBlocksFetched", From::Metric, "shuffleRemoteBlocksFetched", nullptr},
     {"shuffleReadMetrics", nullptr, "localBlocksFetched", From::Metric, "shuffleLocalBlocksFetched", nullptr},
     {"shuffleReadMetrics", nullptr, "fetchWaitTime", From::Metric, "shuffleFetchWaitTime", nullptr},
     {"shuffleReadMetrics", nullptr, "remoteBytesRead", From::Metric, "shuffleRemoteBytesRead", nullptr},
     {"shuffleReadMetrics", nullptr, "remoteBytesReadToDisk", From::Metric, "shuffleRemoteBytesReadToDisk", nullptr},
-    {"shuffleReadMetrics", nullptr, "totalBlocksFetched", From::Sum, "shuffleRemoteBlocksFetched", "shuffleLocalBlocksFetched"},
+    {"shuffleReadMetrics", nullptr, "totalBlocksFetched", From::Metric, "shuffleRemoteBlocksFetched", "shuffleLocalBlocksFetched"},
     {"shuffleReadMetrics", nullptr, "remoteReqsDuration", From::Metric, "shuffleRemoteReqsDuration", nullptr},
     {"shuffleReadMetrics", "shufflePushReadMetricsDist", "corruptMergedBlockChunks", From::Metric, "shuffleCorruptMergedBlockChunks", nullptr},
     {"shuffleReadMetrics", "shufflePushReadMetricsDist", "mergedFetchFallbackCount", From::Metric, "shuffleMergedFetchFallbackCount", nullptr},
@@ -183,9 +183,8 @@ void StageSamples::add_task(const TaskEnd& t, bool success, bool killed) {
     }
     auto& row = succeeded_.emplace_back();
     for (std::size_t c = 0; c < kTaskSampleColumns; ++c) {
-        row[c] = kTaskColumns[c].from == From::Metric || kTaskColumns[c].from == From::Sum
-                     ? value(t, ix.task[c])
-                     : 0;  // taken from the lists above
+        row[c] = kTaskColumns[c].from == From::Metric ? value(t, ix.task[c])
+                                                        : 0;  // taken from the lists above
     }
 }
 

@@ -138,11 +138,16 @@ asio::awaitable<Result<json::array>> HistoryApi::list(std::int64_t from_ms, std:
 }
 
 asio::awaitable<Result<json::object>> HistoryApi::details(json::object app) {
-    static constexpr const char* kParts[] = {"environment", "allexecutors", "stages"};
-    // Stages with the server's task and executor quantiles (taskMetricsDistributions,
-    // executorMetricsDistributions), the five the event-log reader rebuilds.
-    static constexpr const char* kQueries[] = {"", "",
-                                               "?withSummaries=true&quantiles=0.0,0.25,0.5,0.75,1.0"};
+    // Each part with its query: stages with the server's task and executor quantiles
+    // (taskMetricsDistributions, executorMetricsDistributions), the five the reader rebuilds.
+    struct Part {
+        const char* name;
+        const char* query;
+    };
+    static constexpr Part kParts[] = {
+        {"environment", ""},
+        {"allexecutors", ""},
+        {"stages", "?withSummaries=true&quantiles=0.0,0.25,0.5,0.75,1.0"}};
     const std::string id(app.at("id").as_string());
     auto attempts = attempts_of(app);
     if (!attempts) {
@@ -153,9 +158,9 @@ asio::awaitable<Result<json::object>> HistoryApi::details(json::object app) {
     std::vector<Op> ops;
     for (const auto& a : **attempts) {
         const std::string base = attempt_path(id, a.as_object());
-        for (std::size_t p = 0; p < std::size(kParts); ++p) {
+        for (const auto& part : kParts) {
             ops.push_back(asio::co_spawn(
-                ex, get(base + "/" + kParts[p] + kQueries[p], kParts[p], true), asio::deferred));
+                ex, get(base + "/" + part.name + part.query, part.name, true), asio::deferred));
         }
     }
     auto [order, exceptions, results] =
@@ -172,8 +177,8 @@ asio::awaitable<Result<json::object>> HistoryApi::details(json::object app) {
     }
     std::size_t i = 0;
     for (auto& a : **attempts) {
-        for (const char* part : kParts) {
-            a.as_object()[part] = std::move(*results[i++]);
+        for (const auto& part : kParts) {
+            a.as_object()[part.name] = std::move(*results[i++]);
         }
     }
     co_return app;
