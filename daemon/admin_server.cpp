@@ -20,7 +20,17 @@ namespace {
 constexpr auto kRequestTimeout = std::chrono::seconds(10);
 constexpr std::size_t kBodyLimit = 8 * 1024;
 
-asio::awaitable<void> serve_one(std::shared_ptr<AdminHandler> handler, tcp::socket socket) {
+// Runs on the worker pool; an exception there is a 500, never a lost connection.
+asio::awaitable<AdminResponse> answer_off_loop(std::function<AdminResponse()> work) {
+    try {
+        co_return work();
+    } catch (const std::exception& e) {
+        co_return AdminResponse{500, "text/plain; charset=utf-8", std::string(e.what()) + "\n"};
+    }
+}
+
+asio::awaitable<void> serve_one(std::shared_ptr<AdminHandler> handler, asio::any_io_executor workers,
+                                tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer(kBodyLimit);
     http::request_parser<http::string_body> parser;
@@ -39,6 +49,12 @@ asio::awaitable<void> serve_one(std::shared_ptr<AdminHandler> handler, tcp::sock
     } else {
         out = (*handler)(std::string(req.target()));
     }
+    if (out.off_loop) {
+        // Built outside the co_await expression: GCC 12 destroys temporaries there twice.
+        auto work = answer_off_loop(std::move(out.off_loop));
+        AdminResponse answered = co_await asio::co_spawn(workers, std::move(work), asio::use_awaitable);
+        out = std::move(answered);
+    }
     http::response<http::string_body> res{static_cast<http::status>(out.status), req.version()};
     res.set(http::field::server, "spotd");
     res.set(http::field::content_type, out.content_type);
@@ -52,7 +68,7 @@ asio::awaitable<void> serve_one(std::shared_ptr<AdminHandler> handler, tcp::sock
 }
 
 asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor,
-                                  std::shared_ptr<AdminHandler> handler) {
+                                  std::shared_ptr<AdminHandler> handler, asio::any_io_executor workers) {
     for (;;) {
         auto [ec, socket] = co_await acceptor->async_accept(asio::as_tuple(asio::use_awaitable));
         if (ec == asio::error::operation_aborted || !acceptor->is_open()) {
@@ -61,15 +77,15 @@ asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor,
         if (ec) {
             continue;  // e.g. EMFILE: keep serving the next connection
         }
-        asio::co_spawn(acceptor->get_executor(), serve_one(handler, std::move(socket)),
+        asio::co_spawn(acceptor->get_executor(), serve_one(handler, workers, std::move(socket)),
                        asio::detached);
     }
 }
 
 }  // namespace
 
-AdminServer::AdminServer(asio::any_io_executor io, AdminHandler handler)
-    : io_(std::move(io)), handler_(std::make_shared<AdminHandler>(std::move(handler))) {}
+AdminServer::AdminServer(asio::any_io_executor io, asio::any_io_executor workers, AdminHandler handler)
+    : io_(std::move(io)), workers_(std::move(workers)), handler_(std::make_shared<AdminHandler>(std::move(handler))) {}
 
 Result<void> AdminServer::start(const std::string& listen) {
     auto colon = listen.rfind(':');
@@ -105,7 +121,7 @@ Result<void> AdminServer::start(const std::string& listen) {
         return make_error(ErrorCode::Io, "cannot listen: " + ec.message(), "admin " + listen);
     }
     port_ = acceptor_->local_endpoint().port();
-    asio::co_spawn(io_, accept_loop(acceptor_, handler_), asio::detached);
+    asio::co_spawn(io_, accept_loop(acceptor_, handler_, workers_), asio::detached);
     return {};
 }
 

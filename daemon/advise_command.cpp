@@ -1,11 +1,7 @@
 #include "advise_command.hpp"
 
-#include "jobs_api.hpp"
 #include "pipeline/pipeline.hpp"
 
-#include <spot/http.hpp>
-
-#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
 #include <iostream>
@@ -34,27 +30,35 @@ std::string jobs_table(const json::array& jobs) {
 
 }  // namespace
 
-int advise_command(const core::Config& config, const CommandLine& cl) {
-    boost::asio::io_context io;
-    MetricsRegistry metrics;
-    http::Client http(io.get_executor(), &metrics);
-    core::StateStore state(config.state_dir);  // read only: no lock, no directory made
-    core::Services services{io.get_executor(), io.get_executor(), &metrics, &state, &http};
-    std::vector<std::shared_ptr<core::Pipeline>> pipelines;
-    for (const auto& pc : config.pipelines) {
-        if (pc.advisors.empty() || (!cl.pipeline.empty() && pc.name != cl.pipeline)) {
+OfflineAdvisors::OfflineAdvisors(const core::Config& config)
+    : config_(config), http_(io_.get_executor(), &metrics_), state_(config.state_dir) {}  // state read only
+
+Result<void> OfflineAdvisors::open(const std::string& only_pipeline, int& exit_code) {
+    core::Services services{io_.get_executor(), io_.get_executor(), &metrics_, &state_, &http_};
+    for (const auto& pc : config_.pipelines) {
+        if (pc.advisors.empty() || (!only_pipeline.empty() && pc.name != only_pipeline)) {
             continue;
         }
         auto p = core::Pipeline::create(pc, services);
         if (!p) {
-            std::cerr << "spotd: " << p.error().describe() << "\n";
-            return 2;
+            exit_code = 2;
+            return p.error();
         }
         if (auto loaded = (*p)->load_advisors(); !loaded) {
-            std::cerr << "spotd: " << loaded.error().describe() << "\n";
-            return 1;
+            exit_code = 1;
+            return loaded;
         }
-        pipelines.push_back(std::move(*p));
+        pipelines_.push_back(std::move(*p));
+    }
+    return {};
+}
+
+int advise_command(const core::Config& config, const CommandLine& cl) {
+    OfflineAdvisors advisors(config);
+    int code = 0;
+    if (auto opened = advisors.open(cl.pipeline, code); !opened) {
+        std::cerr << "spotd: " << opened.error().describe() << "\n";
+        return code;
     }
     Params params;
     for (auto [k, v] : {std::pair{"input_bytes", &cl.input_bytes}, {"goal", &cl.goal},
@@ -64,7 +68,7 @@ int advise_command(const core::Config& config, const CommandLine& cl) {
         }
     }
     const std::string question = cl.job.empty() ? "jobs" : "jobs/" + cl.job + "/advice";
-    auto answer = ask_advisors(pipelines, question, params);
+    auto answer = advisors.ask(question, params);
     if (!answer) {
         std::cerr << "spotd: " << answer.error().describe() << "\n";
         return answer.error().code == ErrorCode::Config ? 2 : 1;

@@ -30,6 +30,11 @@ Usage:
                                      or not the daemon runs. Without --job: the jobs known, with
                                      their runs and model error. --input-bytes: the expected
                                      input (default: the latest run's; 5GB, 300MiB accepted)
+  spotd report --config FILE --job NAME [--input-bytes N] [--goal G] [--pipeline P] > job.html
+                                     one recurring job as a self-contained HTML page: duration
+                                     and core-hours against input size with the fitted curves
+                                     and 90% bands, the configurations tried, the latest run's
+                                     executor-count what-if, and the advice with its savings
   spotd --version | --help
 
 Signals: SIGTERM/SIGINT finish in-flight runs (within shutdown_grace), flush the sinks, save the
@@ -86,7 +91,7 @@ std::optional<CommandLine> parse_command_line(int argc, char** argv, std::string
         } else if (a == "--help" || a == "-h" || a == "help") {
             cl.command = "help";
         } else if ((a == "plugins" || a == "describe" || a == "reference" || a == "analyze" ||
-                    a == "advise") &&
+                    a == "advise" || a == "report") &&
                    cl.command == "run") {
             cl.command = std::string(a);
         } else if (!a.starts_with("-") && (cl.command == "describe" || cl.command == "analyze")) {
@@ -113,15 +118,19 @@ std::optional<CommandLine> parse_command_line(int argc, char** argv, std::string
         error = "advise --format takes text, json, spark-submit or properties";
         return std::nullopt;
     }
+    if (cl.command == "report" && cl.job.empty()) {
+        error = "report needs --job (spotd advise --config FILE lists the jobs)";
+        return std::nullopt;
+    }
     if ((cl.command == "describe" || cl.command == "run") && cl.format != "text" &&
         cl.format != "md" && cl.format != "yaml" && cl.format != "json") {
         error = "--format takes text, md, yaml or json";
         return std::nullopt;
     }
-    if (cl.command != "advise" &&
+    if (cl.command != "advise" && cl.command != "report" &&
         !(cl.job.empty() && cl.input_bytes.empty() && cl.goal.empty() && cl.deadline.empty() &&
           cl.pipeline.empty())) {
-        error = "--job, --input-bytes, --goal, --deadline and --pipeline belong to advise";
+        error = "--job, --input-bytes, --goal, --deadline and --pipeline belong to advise and report";
         return std::nullopt;
     }
     return cl;

@@ -8,7 +8,7 @@
 namespace spot::daemon {
 
 struct CommandLine {
-    std::string command = "run";  // run | plugins | describe | reference | analyze | advise | help | version
+    std::string command = "run";  // run | plugins | describe | reference | analyze | advise | report | help | version
     std::string config = "/etc/spot/spot.yaml";
     bool once = false;
     bool check_config = false;

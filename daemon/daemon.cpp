@@ -44,7 +44,7 @@ int Daemon::run() {
     }
     pipelines_ = std::move(*created);
     if (!once_ && !config_.admin_listen.empty()) {
-        admin_ = std::make_unique<AdminServer>(io_.get_executor(),
+        admin_ = std::make_unique<AdminServer>(io_.get_executor(), workers_.get_executor(),
                                                [this](const std::string& t) { return admin(t); });
         if (auto started = admin_->start(config_.admin_listen); !started) {
             log_->error("cannot start the admin endpoint: {}", started.error().describe());
@@ -287,8 +287,13 @@ AdminResponse Daemon::admin(const std::string& target) {
     }
     if (path == "/api/v1/jobs" || path.starts_with("/api/v1/jobs/")) {
         const auto q = target.find('?');
-        return jobs_response(pipelines_, std::string_view(path).substr(8),
-                             q == std::string::npos ? std::string_view() : std::string_view(target).substr(q + 1));
+        // Answering may refit models: on the worker pool, over the pipelines of this moment.
+        AdminResponse deferred;
+        deferred.off_loop = [pipelines = pipelines_, question = path.substr(8),
+                             query = q == std::string::npos ? std::string() : target.substr(q + 1)] {
+            return jobs_response(pipelines, question, query);
+        };
+        return deferred;
     }
     return {404, "text/plain; charset=utf-8",
             "not found; try /healthz, /readyz, /metrics, /api/v1/status, /api/v1/jobs\n"};

@@ -1,6 +1,7 @@
 #include "jobs_api.hpp"
 
 #include <boost/json.hpp>
+#include <optional>
 
 namespace spot::daemon {
 
@@ -43,6 +44,7 @@ Result<json::value> ask_advisors(const std::vector<std::shared_ptr<core::Pipelin
     }
     json::array listed;
     bool any = false;
+    std::optional<Error> not_found;  // an advisor's own answer says more (the closest names)
     for (const auto& p : pipelines) {
         if (!p->has_advisors() || (!only.empty() && p->name() != only)) {
             continue;
@@ -63,6 +65,7 @@ Result<json::value> ask_advisors(const std::vector<std::shared_ptr<core::Pipelin
         if (answer || answer.error().code != ErrorCode::NotFound) {
             return answer;
         }
+        not_found = answer.error();
     }
     if (!any) {
         return make_error(ErrorCode::NotFound,
@@ -73,7 +76,8 @@ Result<json::value> ask_advisors(const std::vector<std::shared_ptr<core::Pipelin
     if (question == "jobs") {
         return json::value(std::move(listed));
     }
-    return make_error(ErrorCode::NotFound, "no advisor knows " + std::string(question), "");
+    return not_found ? *not_found
+                     : make_error(ErrorCode::NotFound, "no advisor knows " + std::string(question), "");
 }
 
 AdminResponse jobs_response(const std::vector<std::shared_ptr<core::Pipeline>>& pipelines,

@@ -2,6 +2,7 @@
 // The only place that catches every exception (STYLE §5: boundaries).
 #include "advise_command.hpp"
 #include "analyze_command.hpp"
+#include "report_command.hpp"
 #include "cli.hpp"
 #include "config/config.hpp"
 #include "daemon.hpp"
@@ -88,9 +89,10 @@ int run(const daemon::CommandLine& cl) {
         }
         return 2;
     }
-    if (cl.command == "advise") {  // stdout is the answer; only warnings go to stderr
+    if (cl.command == "advise" || cl.command == "report") {  // stdout is the answer; warnings to stderr
         logging::setup(spdlog::level::warn, logging::parse_format(config->log_format));
-        return daemon::advise_command(*config, cl);
+        return cl.command == "advise" ? daemon::advise_command(*config, cl)
+                                      : daemon::report_command(*config, cl);
     }
     if (cl.check_config) {
         if (auto checked = check_plugins(*config); !checked.empty()) {

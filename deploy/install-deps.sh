@@ -16,6 +16,7 @@ packages=(
     libssl-dev libsystemd-dev libzstd-dev liblz4-dev libsnappy-dev liblzf-dev libsimdjson-dev libzip-dev
     curl ca-certificates python3 python3-venv openjdk-17-jre-headless systemd
     maven unzip openssl procps util-linux time
+    chromium fonts-dejavu-core
 )
 
 if [[ ${1:-} == --runtime ]]; then

@@ -613,3 +613,60 @@ TEST_CASE("elasticsearch: two pipelines into one index, one of them failing, eac
     CHECK(fs::exists(dir / "state" / "healthy.state.json"));
     CHECK(read_file(dir / "state" / "healthy.state.json").find("application_") != std::string::npos);
 }
+
+TEST_CASE("elasticsearch: a regression advisor with no state learns every run the OpenSearch agg "
+          "index holds, once") {
+    const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / "opensearch");
+    const fs::path corpus = fs::path(SPOT_SOURCE_DIR) / "tests" / "fixtures" / "recurring-corpus" / "events";
+    TempDir dir;
+    // The cluster as it was: the corpus' runs crawled into an agg index, no advisor anywhere.
+    const auto crawl = dir / "crawl.yaml";
+    write_file(crawl, "state_dir: " + (dir / "crawl-state").string() + "\nadmin_listen: \"\"\n" +
+                          "pipelines:\n  corpus:\n    source: {plugin: eventlog, dir: " + corpus.string() +
+                          "}\n    aggregators: [{plugin: spot-aggregate}]\n"
+                          "    sinks:\n      - {plugin: elasticsearch, url: http://127.0.0.1:" +
+                          std::to_string(port) + ", agg_index: seed_agg, err_index: seed_err, linger: 50ms}\n");
+    std::string log;
+    REQUIRE(spotd_once(crawl, &log) == 0);
+    REQUIRE(count(port, "seed_agg") == 90);
+
+    // A new deployment (or a lost state_dir): an advisor seeded from that index on its first start.
+    const auto fresh = dir / "fresh.yaml";
+    fs::create_directories(dir / "no-logs");
+    write_file(fresh, "state_dir: " + (dir / "fresh-state").string() + "\nadmin_listen: \"\"\n" +
+                          "pipelines:\n  corpus:\n    source: {plugin: eventlog, dir: " +
+                          (dir / "no-logs").string() + "}\n    sinks: [{plugin: file, dir: " +
+                          (dir / "out").string() + "}]\n    advisors:\n      - {plugin: regression, "
+                          "seed_url: http://127.0.0.1:" + std::to_string(port) + ", seed_index: seed_agg}\n");
+    log.clear();
+    REQUIRE(spotd_once(fresh, &log) == 0);
+    INFO(log);
+    CHECK(log.find("observations seeded from index 'seed_agg' documents=90 runs=90") != std::string::npos);
+    auto jobs_now = [&] {
+        std::string out;
+        REQUIRE(run({SPOTD, "advise", "--config", fresh.string(), "--format", "json"}, &out) == 0);
+        return json::parse(out).as_array();
+    };
+    const auto jobs = jobs_now();
+    REQUIRE(jobs.size() == 3);
+    for (const auto& j : jobs) {
+        CHECK(j.at("runs").to_number<int>() == 30);
+        CHECK(j.at("model").as_string() == "job");
+    }
+    // Started again, it has a state: nothing is read twice.
+    log.clear();
+    REQUIRE(spotd_once(fresh, &log) == 0);
+    CHECK(log.find("seeded from index") == std::string::npos);
+    for (const auto& j : jobs_now()) {
+        CHECK(j.at("runs").to_number<int>() == 30);
+    }
+    // An index that does not exist: the advisor starts empty, the daemon runs.
+    const auto missing = dir / "missing.yaml";
+    std::string yaml = read_file(fresh);
+    yaml.replace(yaml.find("seed_index: seed_agg"), 20, "seed_index: no_such_");
+    yaml.replace(yaml.find("fresh-state"), 11, "other-state");
+    write_file(missing, yaml);
+    log.clear();
+    CHECK(spotd_once(missing, &log) == 0);
+    CHECK(log.find("documents=0 runs=0") != std::string::npos);
+}

@@ -166,13 +166,13 @@ class Sink : public Plugin {
 class Advisor : public Plugin {
    public:
     [[nodiscard]] spot_plugin_kind kind() const noexcept final { return SPOT_KIND_ADVISOR; }
-    // The documents every sink acknowledged for one run, on the pipeline's strand. May return
-    // documents to store (advice), which the pipeline writes to its sinks.
+    // The documents every sink acknowledged for one run, on a worker thread (refits stay off
+    // the event loop). May return documents to store (advice), which the pipeline writes.
     virtual Result<std::vector<Document>> observe(const std::vector<Document>& acknowledged) = 0;
-    // A question, by path below the advisor ("jobs", "jobs/<job>", "jobs/<job>/advice") with
-    // the query parameters as text; what `spotd advise` and the admin endpoint ask. Errors with
-    // ErrorCode::NotFound or ErrorCode::Config become HTTP 404 and 400. Callable without start()
-    // (after load()), from the event loop.
+    // A question, by path below the advisor ("jobs", "jobs/<job>", "jobs/<job>/advice|report")
+    // with the query parameters as text; what `spotd advise|report` and the admin endpoint ask.
+    // Errors with ErrorCode::NotFound or ErrorCode::Config become HTTP 404 and 400. Callable
+    // without start() (after load()), from a worker thread, concurrently with observe().
     virtual Result<json::value> query(std::string_view path,
                                       const std::vector<std::pair<std::string, std::string>>& params) = 0;
     // Reads what it learned (its files under state_dir, or what the sinks hold) without taking

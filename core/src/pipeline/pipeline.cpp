@@ -489,27 +489,35 @@ asio::awaitable<void> Pipeline::process(std::shared_ptr<Pipeline> self, Run run)
     self->wake_.cancel();
 }
 
-asio::awaitable<void> Pipeline::advise(std::vector<Document> agg) {
+asio::awaitable<std::vector<Document>> Pipeline::observe(std::shared_ptr<Pipeline> self,
+                                                         std::vector<Document> agg) {
     // The run is committed: an advisor's failure is an err document, never a run processed again.
     std::vector<Document> out;
-    for (std::size_t i = 0; i < advisors_.size(); ++i) {
-        const std::string stage = "advise:" + advisor_ids_[i];
+    for (std::size_t i = 0; i < self->advisors_.size(); ++i) {
+        const std::string stage = "advise:" + self->advisor_ids_[i];
         Result<std::vector<Document>> made;
         try {
-            made = advisors_[i]->observe(agg);
+            made = self->advisors_[i]->observe(agg);
         } catch (const std::exception& e) {
-            made = error_from_exception(e, name() + "." + advisor_ids_[i]);
+            made = error_from_exception(e, self->name() + "." + self->advisor_ids_[i]);
         }
         if (made) {
             for (auto& d : *made) {
                 out.push_back(std::move(d));
             }
         } else {
-            const auto& first = agg.front();
-            out.push_back(make_error_document(made.error(), first.id, "", stage));
-            err_documents_->inc();
+            out.push_back(make_error_document(made.error(), agg.front().id, "", stage));
+            self->err_documents_->inc();
         }
     }
+    co_return out;
+}
+
+asio::awaitable<void> Pipeline::advise(std::vector<Document> agg) {
+    // Observing refits models: on the worker pool, as the per-run transforms; the strand only
+    // writes what the advisors made.
+    auto out = co_await asio::co_spawn(services_.workers, observe(shared_from_this(), std::move(agg)),
+                                       asio::use_awaitable);
     if (!out.empty()) {
         co_await write_to_sinks(std::move(out));  // failures logged and counted there
     }

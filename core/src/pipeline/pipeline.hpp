@@ -85,6 +85,9 @@ class Pipeline final : public RunQueue, public std::enable_shared_from_this<Pipe
     asio::awaitable<std::vector<std::string>> write_to_sinks(std::vector<Document> docs);
     // Hands a committed run's agg documents to the advisors and stores what they return.
     asio::awaitable<void> advise(std::vector<Document> agg);
+    // The advisors' observe() of one run's acknowledged agg documents, on the worker pool.
+    static asio::awaitable<std::vector<Document>> observe(std::shared_ptr<Pipeline> self,
+                                                          std::vector<Document> agg);
     void save_state();
     void fatal(Error error);
 

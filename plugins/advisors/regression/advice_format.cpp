@@ -71,7 +71,17 @@ std::string spark_memory(double bytes) {
 
 json::object to_json(const Advice& a) {
     json::array notes(a.notes.begin(), a.notes.end());
+    if (a.status != "ok") {
+        return {{"job", a.job},
+                {"status", a.status},
+                {"goal", goal_name(a.goal)},
+                {"input_bytes", a.input_bytes},
+                {"current", config_pairs(a.current)},
+                {"job_runs", a.job_runs},
+                {"notes", std::move(notes)}};
+    }
     return {{"job", a.job},
+            {"status", a.status},
             {"goal", goal_name(a.goal)},
             {"input_bytes", a.input_bytes},
             {"current", config_pairs(a.current)},
@@ -87,6 +97,10 @@ json::object to_json(const Advice& a) {
 
 std::string format_advice(const Advice& a, AdviceFormat f) {
     const auto& c = a.advised;
+    if (a.status != "ok" && f != AdviceFormat::Json) {
+        // Nothing to apply: a comment in every format, so a script never takes it for advice.
+        return fmt::format("# job {}: {} ({})\n", a.job, a.status, a.notes.empty() ? "" : a.notes.front());
+    }
     switch (f) {
         case AdviceFormat::Json: return json::serialize(to_json(a)) + "\n";
         case AdviceFormat::SparkSubmit: {

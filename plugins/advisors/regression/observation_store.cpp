@@ -70,6 +70,23 @@ Result<void> ObservationStore::append(const Observation& o) {
     return {};
 }
 
+Result<std::filesystem::path> ObservationStore::set_aside_unreadable() {
+    if (skipped_ == 0) {
+        return std::filesystem::path();
+    }
+    std::filesystem::path aside = file_.string() + ".corrupt";
+    std::error_code ec;
+    std::filesystem::copy_file(file_, aside, std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec) {
+        return make_error(ErrorCode::Io, "cannot copy " + file_.string() + ": " + ec.message(), "");
+    }
+    if (auto c = compact(); !c) {
+        return c.error();
+    }
+    skipped_ = 0;
+    return aside;
+}
+
 Result<void> ObservationStore::compact() {
     const auto tmp = file_.string() + ".tmp";
     {

@@ -35,6 +35,9 @@ class ObservationStore {
     [[nodiscard]] std::vector<Observation> all_runs() const;
     [[nodiscard]] std::size_t size() const;
     [[nodiscard]] std::size_t skipped_lines() const { return skipped_; }
+    // After a load() that skipped lines: the file is copied to `<file>.corrupt` for a person to
+    // read, and rewritten with what was readable. Returns the copy's path (empty: nothing to do).
+    Result<std::filesystem::path> set_aside_unreadable();
     [[nodiscard]] const std::filesystem::path& file() const { return file_; }
 
    private:

@@ -38,6 +38,10 @@ constexpr spot_option_decl kOptions[] = {
            "1000"),
     option("deadline", SPOT_OPT_DURATION, "0s", "Goal deadline: the duration to meet.", 0, nullptr,
            "0s", "30d"),
+    option("min_history", SPOT_OPT_INT, "2",
+           "Runs of a job before it gets advice; fewer: advice marked insufficient_history, "
+           "with nothing predicted.",
+           0, nullptr, "1", "1000"),
     option("min_executors", SPOT_OPT_INT, "1", "Fewest executors advised.", 0, nullptr, "1", "100000"),
     option("max_executors", SPOT_OPT_INT, "100", "Most executors advised (the cluster's limit).", 0,
            nullptr, "1", "100000"),
@@ -53,6 +57,12 @@ constexpr spot_option_decl kOptions[] = {
     option("seed_file", SPOT_OPT_PATH, "",
            "Agg documents as JSON lines (the file sink's agg.jsonl), read when nothing is stored "
            "yet, so a new advisor starts from the runs already crawled."),
+    option("seed_url", SPOT_OPT_URL, "",
+           "Elasticsearch/OpenSearch URL (credentials as user:password@) whose agg index is read "
+           "when nothing is stored yet: a new or reset advisor starts from the runs the cluster "
+           "already holds."),
+    option("seed_index", SPOT_OPT_STRING, "spot_agg",
+           "The agg index (or pattern) read from seed_url: the elasticsearch sink's agg_index."),
     option("advice_documents", SPOT_OPT_BOOL, "true",
            "Write an advice document (stream 'advice') each time a job's model is refitted."),
 };
@@ -92,7 +102,10 @@ std::unique_ptr<Plugin> create(const PluginContext& ctx, const Options& o) {
         throw Exception(make_error(ErrorCode::Config, "min_executors/min_memory above their max"));
     }
     s.bounds.explore_step = o.number("explore_step");
+    s.bounds.min_history = static_cast<std::size_t>(o.integer("min_history"));
     s.seed_file = o.str("seed_file");
+    s.seed_url = o.str("seed_url");
+    s.seed_index = o.str("seed_index");
     s.write_advice = o.flag("advice_documents");
     return std::make_unique<RegressionAdvisor>(ctx, std::move(s));
 }

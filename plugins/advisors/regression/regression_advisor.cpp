@@ -1,6 +1,8 @@
 #include "regression_advisor.hpp"
 
 #include "advice_format.hpp"
+#include "report_data.hpp"
+#include "seed_index.hpp"
 
 #include <spot/time.hpp>
 
@@ -10,14 +12,88 @@
 
 namespace spot::advisors::regression {
 
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+}  // namespace
+
 RegressionAdvisor::RegressionAdvisor(const PluginContext& ctx, AdvisorSettings s)
     : log_(ctx.log),
       pipeline_(ctx.pipeline),
       settings_(std::move(s)),
+      report_failure_(ctx.report_failure),
       store_(ctx.state_dir / (ctx.pipeline + "." + ctx.instance_id + ".observations.jsonl"),
-             settings_.max_runs_per_job) {}
+             settings_.max_runs_per_job) {
+    if (!settings_.seed_url.empty()) {
+        auto endpoint = ctx.http->endpoint(settings_.seed_url, http::ClientOptions{}, ctx.log);
+        if (!endpoint) {
+            throw Exception(endpoint.error());
+        }
+        seed_endpoint_ = std::move(*endpoint);
+    }
+}
 
-asio::awaitable<Result<void>> RegressionAdvisor::start() { co_return load(); }
+asio::awaitable<Result<void>> RegressionAdvisor::start() {
+    if (auto loaded = load(); !loaded) {
+        co_return loaded;
+    }
+    {
+        // The daemon owns the file (spotd advise only reads it): unreadable lines go aside.
+        std::lock_guard lock(mutex_);
+        auto aside = store_.set_aside_unreadable();
+        if (!aside) {
+            co_return aside.error();
+        }
+        if (!aside->empty()) {
+            log_->warn("unreadable observation lines set aside in '{}'; kept runs={}", aside->string(),
+                       store_.size());
+        }
+    }
+    if (seed_endpoint_ == nullptr || store_.size() > 0) {
+        co_return Result<void>{};
+    }
+    // A fresh state: the runs the cluster index already holds. A failure is reported and the
+    // advisor starts empty; it learns from the runs to come.
+    std::size_t seeded = 0;
+    auto read = co_await read_agg_index(*seed_endpoint_, settings_.seed_index, [&](const json::object& doc) {
+        std::lock_guard lock(mutex_);
+        seeded += learn(doc) ? 1 : 0;
+    });
+    if (!read) {
+        log_->warn("observations not seeded from index '{}': {}", settings_.seed_index, read.error().describe());
+        if (report_failure_) {
+            report_failure_(read.error(), "advise:seed");
+        }
+        co_return Result<void>{};
+    }
+    log_->info("observations seeded from index '{}' documents={} runs={}", settings_.seed_index, *read, seeded);
+    co_return Result<void>{};
+}
+
+bool RegressionAdvisor::learn(const json::object& agg) {
+    auto o = observation_of(agg, settings_.key);
+    if (!o) {
+        return false;
+    }
+    store_.add(*o);
+    return static_cast<bool>(store_.append(*o));
+}
 
 Result<void> RegressionAdvisor::load() {
     std::lock_guard lock(mutex_);
@@ -39,16 +115,7 @@ Result<void> RegressionAdvisor::load() {
             if (doc != nullptr && doc->contains("_source") && doc->at("_source").is_object()) {
                 doc = &doc->at("_source").get_object();  // the file sink's line shape
             }
-            if (doc == nullptr) {
-                continue;
-            }
-            if (auto o = observation_of(*doc, settings_.key)) {
-                store_.add(*o);
-                if (auto a = store_.append(*o); !a) {
-                    return a;
-                }
-                ++seeded;
-            }
+            seeded += doc != nullptr && learn(*doc) ? 1 : 0;
         }
         log_->info("observations seeded from '{}' runs={}", settings_.seed_file.string(), seeded);
     }
@@ -78,8 +145,8 @@ Result<std::vector<Document>> RegressionAdvisor::observe(const std::vector<Docum
         AdviceRequest request = settings_.defaults;
         request.job = o->job;
         auto advice = advice_for(o->job, request);
-        if (!advice) {
-            continue;  // too few runs anywhere: nothing to advise yet
+        if (!advice || advice->status != "ok") {
+            continue;  // too few runs: nothing to advise yet
         }
         json::object body = to_json(*advice);
         body["based_on_run"] = o->app_id;
@@ -149,6 +216,23 @@ Result<AdviceRequest> RegressionAdvisor::request_of(
     return r;
 }
 
+Error RegressionAdvisor::unknown_job(const std::string& name) const {
+    // The names people mistype are close to the real ones: offer the three nearest.
+    std::vector<std::pair<std::size_t, std::string>> near;
+    for (const auto& [job, runs] : store_.jobs()) {
+        near.emplace_back(edit_distance(name, job), job);
+    }
+    std::sort(near.begin(), near.end());
+    std::string closest;
+    for (std::size_t i = 0; i < std::min<std::size_t>(3, near.size()); ++i) {
+        closest += (i ? ", " : "") + near[i].second;
+    }
+    return make_error(ErrorCode::NotFound,
+                      "no runs of job '" + name + "' observed" +
+                          (closest.empty() ? "" : "; closest known jobs: " + closest),
+                      pipeline_);
+}
+
 json::value RegressionAdvisor::jobs() const {
     json::array out;
     const auto cluster = store_.all_runs();
@@ -174,7 +258,7 @@ json::value RegressionAdvisor::jobs() const {
 Result<json::value> RegressionAdvisor::job(const std::string& name) const {
     const auto runs = store_.runs_of(name);
     if (runs.empty()) {
-        return make_error(ErrorCode::NotFound, "no runs of job '" + name + "' observed", pipeline_);
+        return unknown_job(name);
     }
     json::array observations;
     for (const auto& r : runs) {
@@ -202,19 +286,40 @@ Result<json::value> RegressionAdvisor::query(
         return make_error(ErrorCode::NotFound, "no such question: " + std::string(path), pipeline_);
     }
     std::string name(path.substr(5));
-    constexpr std::string_view kAdvice = "/advice";
-    if (!(name.size() > kAdvice.size() && name.ends_with(kAdvice))) {
+    std::string question;  // advice, report or none (the job itself)
+    for (std::string_view q : {"/advice", "/report"}) {
+        if (name.size() > q.size() && name.ends_with(q)) {
+            question = q.substr(1);
+            name.resize(name.size() - q.size());
+        }
+    }
+    if (question.empty()) {
         return job(name);
     }
-    name.resize(name.size() - kAdvice.size());
     if (store_.runs_of(name).empty()) {
-        return make_error(ErrorCode::NotFound, "no runs of job '" + name + "' observed", pipeline_);
+        return unknown_job(name);
     }
     auto request = request_of(name, params);
     if (!request) {
         return request.error();
     }
     auto a = advice_for(name, *request);
+    if (question == "report") {
+        const auto runs = store_.runs_of(name);
+        const auto cluster = runs.size() < settings_.model.min_runs ? store_.all_runs()
+                                                                    : std::vector<Observation>{};
+        const Advice* advice = a && a->status == "ok" ? &*a : nullptr;
+        json::object out = report_data(runs, cluster, advice, settings_.model);
+        out["job"] = name;
+        out["pipeline"] = pipeline_;
+        out["generated"] = iso_utc_now();
+        if (!a) {
+            out["advice_error"] = a.error().describe();
+        } else if (advice == nullptr) {
+            out["advice_text"] = format_advice(*a, AdviceFormat::Text);
+        }
+        return json::value(std::move(out));
+    }
     if (!a) {
         return a.error();
     }

@@ -6,6 +6,7 @@
 #include "observation_store.hpp"
 #include "setter.hpp"
 
+#include <spot/http.hpp>
 #include <spot/plugin.hpp>
 
 #include <mutex>
@@ -19,6 +20,7 @@ struct AdvisorSettings {
     AdviceRequest defaults;           // goal and budgets of the advice documents
     std::size_t max_runs_per_job = 200;
     std::filesystem::path seed_file;  // agg documents as JSON lines, read when nothing is stored
+    std::string seed_url, seed_index = "spot_agg";  // an agg index, read when nothing is stored
     bool write_advice = true;
 };
 
@@ -37,11 +39,16 @@ class RegressionAdvisor final : public Advisor {
     Result<AdviceRequest> request_of(const std::string& job,
                                      const std::vector<std::pair<std::string, std::string>>& params) const;
     json::value jobs() const;
+    Error unknown_job(const std::string& name) const;
+    // Observes one agg document's _source without advising; false when it is not a run of a job.
+    bool learn(const json::object& agg);
     Result<json::value> job(const std::string& name) const;
 
     std::shared_ptr<spdlog::logger> log_;
     std::string pipeline_;
     AdvisorSettings settings_;
+    std::function<void(Error, std::string)> report_failure_;
+    std::shared_ptr<http::Endpoint> seed_endpoint_;
     mutable std::mutex mutex_;  // observe() on the pipeline's strand, query() from the admin side
     ObservationStore store_;
 };

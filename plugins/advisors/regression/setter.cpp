@@ -88,6 +88,20 @@ Result<Advice> advise(const std::vector<Observation>& job_runs,
     if (request.goal == Goal::Deadline && request.deadline_ms <= 0) {
         return make_error(ErrorCode::Config, "goal deadline needs a deadline", "");
     }
+    if (job_runs.size() < bounds.min_history) {
+        // One run says nothing about how the job scales: no borrowed numbers passed as advice.
+        Advice a;
+        a.job = request.job;
+        a.goal = request.goal;
+        a.status = "insufficient_history";
+        a.job_runs = job_runs.size();
+        a.input_bytes = request.input_bytes.value_or(job_runs.back().input_bytes);
+        a.current = request.current.value_or(job_runs.back().config);
+        a.advised = a.current;
+        a.notes.push_back(fmt::format("{} run(s) of this job, {} needed before advising",
+                                      job_runs.size(), bounds.min_history));
+        return a;
+    }
     const auto model = DurationModel::fit(job_runs, cluster_runs, options);
     if (!model.valid()) {
         return make_error(ErrorCode::Config, "no model for job '" + request.job + "'", "");

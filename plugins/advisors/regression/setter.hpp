@@ -20,6 +20,7 @@ struct Bounds {
     double min_cores = 1, max_cores = 5;
     double min_memory = 512.0 * 1024 * 1024, max_memory = 64.0 * 1024 * 1024 * 1024;
     double min_partitions = 1, max_partitions = 10000;
+    std::size_t min_history = 2;  // runs of the job itself before any advice
     double explore_step = 2;  // at most this factor beyond the smallest and largest values run
     double memory_margin = 1.2, oom_margin = 1.5;  // x peak heap; after an OOM, x the memory that failed
 };
@@ -37,6 +38,9 @@ struct AdviceRequest {
 
 struct Advice {
     std::string job;
+    // "ok", or "insufficient_history": too few runs of the job to advise; nothing is predicted
+    // and `advised` is the current configuration.
+    std::string status = "ok";
     Goal goal = Goal::Cost;
     double input_bytes = 0;
     Config current, advised;

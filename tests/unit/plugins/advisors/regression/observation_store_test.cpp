@@ -52,6 +52,21 @@ TEST_CASE("observation store: restart, bound, one observation per run, cut line"
     CHECK(again.runs_of("b").size() == 1);
     CHECK(again.all_runs().size() == 6);
     CHECK(again.jobs().size() == 2);
+
+    // The daemon sets the unreadable file aside for a person and keeps what it could read.
+    std::ofstream(file, std::ios::app) << "\n\x01\x02 not json at all\n";
+    ObservationStore corrupt(file, 5);
+    REQUIRE(corrupt.load().has_value());
+    CHECK(corrupt.skipped_lines() == 2);
+    const auto aside = corrupt.set_aside_unreadable();
+    REQUIRE(aside.has_value());
+    CHECK(aside->string() == file.string() + ".corrupt");
+    CHECK(read_file(*aside).find("not json at all") != std::string::npos);
+    ObservationStore rebuilt(file, 5);
+    REQUIRE(rebuilt.load().has_value());
+    CHECK(rebuilt.skipped_lines() == 0);
+    CHECK(rebuilt.all_runs().size() == 6);
+    CHECK(rebuilt.set_aside_unreadable()->empty());  // nothing to set aside
 }
 
 TEST_CASE("observation: from an agg document, job key template and rewrites",

@@ -101,3 +101,36 @@ TEST_CASE("setter: the advice as spark-submit arguments and a properties file",
     const auto j = to_json(*a);
     CHECK(j.at("advised").as_array().size() == 5);  // {key, value} pairs, no data-keyed map
 }
+
+TEST_CASE("setter: a job with one run gets insufficient_history and no invented numbers, even "
+          "when the cluster has a model",
+          "[unit][regression]") {
+    const auto cluster = runs();
+    Observation only = cluster.front();
+    only.job = "new-job";
+    AdviceRequest req;
+    req.job = "new-job";
+    auto a = advise({only}, cluster, req, Bounds{}, ModelOptions{});
+    REQUIRE(a.has_value());
+    CHECK(a->status == "insufficient_history");
+    CHECK(a->advised == a->current);
+    CHECK(a->at_advised.duration_ms == 0);
+    const auto j = to_json(*a);
+    CHECK(j.at("status").as_string() == "insufficient_history");
+    CHECK_FALSE(j.contains("predicted_advised"));
+    CHECK_FALSE(j.contains("advised"));
+    // Every format says so, and none of them can be pasted as a configuration.
+    for (auto f : {AdviceFormat::Text, AdviceFormat::SparkSubmit, AdviceFormat::Properties}) {
+        const auto text = format_advice(*a, f);
+        CHECK(text.starts_with("# job new-job: insufficient_history"));
+        CHECK(text.find("--num-executors") == std::string::npos);
+    }
+    // Two runs are enough to advise, from the cluster's shape (and it says so).
+    Observation second = only;
+    second.app_id = "app-2nd";
+    second.end_ms += 1;
+    auto b = advise({only, second}, cluster, req, Bounds{}, ModelOptions{});
+    REQUIRE(b.has_value());
+    CHECK(b->status == "ok");
+    CHECK(b->at_advised.duration_ms > 0);
+}
