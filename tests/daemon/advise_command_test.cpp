@@ -117,8 +117,13 @@ TEST_CASE("regression advisor: a new advisor starts from the file sink's agg doc
     TempDir first;
     REQUIRE(run({SPOTD, "--once", "--config", write_config(first).string()}, nullptr, nullptr,
                 std::chrono::minutes(3)) == 0);
-    // A second deployment over no logs, seeded from the first one's agg.jsonl.
+    // A second deployment over no logs, seeded from the first one's agg.jsonl, to which two
+    // documents an advisor cannot use were added: they are counted by reason, nothing else.
     TempDir dir;
+    const auto seed = dir / "agg.jsonl";
+    write_file(seed, read_file(first / "out" / "agg.jsonl") +
+                         R"({"_id":"x","_source":{"id":"app-no-attempt","name":"x"}})" "\n" +
+                         R"({"_id":"y","_source":{"id":"app-no-duration","app_specific_data":{"classification":{"app":"y"}},"attempt":{"attemptId":"1"}}})" "\n");
     const auto port = free_port();
     const auto config = dir / "spot.yaml";
     write_file(config, "state_dir: " + (dir / "state").string() + "\n" +
@@ -126,13 +131,15 @@ TEST_CASE("regression advisor: a new advisor starts from the file sink's agg doc
                            "pipelines:\n  seeded:\n    poll_interval: 1s\n"
                            "    source: {plugin: eventlog, dir: " + (dir / "empty").string() + "}\n"
                            "    sinks: [{plugin: file, dir: " + (dir / "out").string() + "}]\n"
-                           "    advisors:\n      - plugin: regression\n        seed_file: " +
-                           (first / "out" / "agg.jsonl").string() + "\n");
+                           "    advisors:\n      - plugin: regression\n        seed_file: " + seed.string() + "\n");
     fs::create_directories(dir / "empty");
     Process spotd({SPOTD, "--config", config.string()}, dir.path());
     REQUIRE(eventually([&] { return http_get(port, "/api/v1/jobs").status == 200; }));
     const auto jobs = json::parse(http_get(port, "/api/v1/jobs").body).as_array();
     REQUIRE(jobs.size() == 3);
+    const auto metrics = http_get(port, "/metrics").body;
+    CHECK(metrics.find(R"(spot_advisor_runs_skipped_total{pipeline="seeded",reason="no_attempt"} 1)") != std::string::npos);
+    CHECK(metrics.find(R"(spot_advisor_runs_skipped_total{pipeline="seeded",reason="no_duration"} 1)") != std::string::npos);
     CHECK(jobs[0].at("pipeline").as_string() == "seeded");
     const auto job = http_get(port, std::string("/api/v1/jobs/") + kJob);
     REQUIRE(job.status == 200);
@@ -141,6 +148,9 @@ TEST_CASE("regression advisor: a new advisor starts from the file sink's agg doc
     REQUIRE(advice.status == 200);
     CHECK(json::parse(advice.body).at("goal").as_string() == "time");
     CHECK(http_get(port, "/api/v1/jobs/nobody").status == 404);
+    const auto near = http_get(port, "/api/v1/jobs/recurring-order-etl/advice");
+    CHECK(near.status == 404);
+    CHECK(near.body.find("closest known jobs: recurring-orders-etl") != std::string::npos);
     CHECK(http_get(port, std::string("/api/v1/jobs/") + kJob + "/advice?goal=fast").status == 400);
     // The daemon runs: spotd advise still answers from the same state_dir.
     auto a = advise(config, {"--job", kJob, "--format", "spark-submit"});

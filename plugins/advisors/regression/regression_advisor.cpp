@@ -40,6 +40,13 @@ RegressionAdvisor::RegressionAdvisor(const PluginContext& ctx, AdvisorSettings s
       report_failure_(ctx.report_failure),
       store_(ctx.state_dir / (ctx.pipeline + "." + ctx.instance_id + ".observations.jsonl"),
              settings_.max_runs_per_job) {
+    for (const char* reason : {"no_attempt", "no_job_key", "no_duration"}) {
+        skipped_[reason] = ctx.metrics == nullptr
+                               ? nullptr
+                               : &ctx.metrics->counter("spot_advisor_runs_skipped_total",
+                                                       "Agg documents an advisor could not observe, by reason.",
+                                                       {{"pipeline", ctx.pipeline}, {"reason", reason}});
+    }
     if (!settings_.seed_url.empty()) {
         auto endpoint = ctx.http->endpoint(settings_.seed_url, http::ClientOptions{}, ctx.log);
         if (!endpoint) {
@@ -86,9 +93,21 @@ asio::awaitable<Result<void>> RegressionAdvisor::start() {
     co_return Result<void>{};
 }
 
+void RegressionAdvisor::count_skipped(const Error& why) {
+    // observation_of's three refusals, as a metric label each.
+    const std::string_view m = why.message;
+    const char* reason = m.starts_with("no job key") ? "no_job_key"
+                         : m.starts_with("attempt without") ? "no_duration"
+                                                             : "no_attempt";
+    if (auto* c = skipped_[reason]) {
+        c->inc();
+    }
+}
+
 bool RegressionAdvisor::learn(const json::object& agg) {
     auto o = observation_of(agg, settings_.key);
     if (!o) {
+        count_skipped(o.error());
         return false;
     }
     store_.add(*o);
@@ -133,6 +152,7 @@ Result<std::vector<Document>> RegressionAdvisor::observe(const std::vector<Docum
         auto o = observation_of(d.body, settings_.key);
         if (!o) {
             log_->debug("not observed id='{}' error={}", d.id, o.error().describe());
+            count_skipped(o.error());
             continue;
         }
         store_.add(*o);

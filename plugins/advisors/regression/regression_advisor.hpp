@@ -9,6 +9,7 @@
 #include <spot/http.hpp>
 #include <spot/plugin.hpp>
 
+#include <map>
 #include <mutex>
 
 namespace spot::advisors::regression {
@@ -42,6 +43,7 @@ class RegressionAdvisor final : public Advisor {
     Error unknown_job(const std::string& name) const;
     // Observes one agg document's _source without advising; false when it is not a run of a job.
     bool learn(const json::object& agg);
+    void count_skipped(const Error& why);
     Result<json::value> job(const std::string& name) const;
 
     std::shared_ptr<spdlog::logger> log_;
@@ -49,6 +51,7 @@ class RegressionAdvisor final : public Advisor {
     AdvisorSettings settings_;
     std::function<void(Error, std::string)> report_failure_;
     std::shared_ptr<http::Endpoint> seed_endpoint_;
+    std::map<std::string, Counter*> skipped_;  // spot_advisor_runs_skipped_total by reason
     mutable std::mutex mutex_;  // observe() on the pipeline's strand, query() from the admin side
     ObservationStore store_;
 };
