@@ -35,5 +35,5 @@ TEST_CASE("every plugin folder has a README whose options block is generated", "
             CHECK(readme.find(block) != std::string::npos);
         }
     }
-    CHECK(plugins == 10);
+    CHECK(plugins == 12);
 }

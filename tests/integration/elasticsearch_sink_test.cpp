@@ -1,6 +1,7 @@
 // The elasticsearch sink against real OpenSearch 2.19 and Elasticsearch 8.17 nodes (CTest
 // fixtures "opensearch" and "elasticsearch", tests/integration/search.sh), fed by spotd crawling
 // the real History Server of the "shs" fixture.
+#include "integration/search_support.hpp"
 #include "integration/shs_support.hpp"
 #include "support/dashboards.hpp"
 
@@ -20,62 +21,6 @@ namespace json = boost::json;
 namespace {
 
 const char* const kProducts[] = {"opensearch", "elasticsearch"};
-
-unsigned short node_port(const fs::path& work) {
-    return shs_port(work / "state");  // same "port=<p>" line
-}
-
-// One request to the node; the body is JSON or empty.
-HttpAnswer node(unsigned short port, const std::string& method, const std::string& target,
-                const std::string& body = "") {
-    std::string out;
-    std::vector<std::string> argv{"/usr/bin/curl", "-s", "-X", method, "-H",
-                                  "Content-Type: application/json", "-w", "\n%{http_code}",
-                                  "http://127.0.0.1:" + std::to_string(port) + target};
-    if (!body.empty()) {
-        argv.insert(argv.end() - 1, {"--data-binary", body});
-    }
-    REQUIRE(run(argv, &out) == 0);
-    const auto nl = out.rfind('\n');
-    return HttpAnswer{std::stoi(out.substr(nl + 1)), "application/json", out.substr(0, nl)};
-}
-
-// Refreshes `index` and sends the request; a shard still being allocated (a new index, a
-// restarted node) answers 503 for a moment, which is waited out.
-HttpAnswer after_refresh(unsigned short port, const std::string& index, const std::string& method,
-                         const std::string& target, const std::string& body = "") {
-    HttpAnswer a;
-    for (int i = 0; i < 40; ++i) {
-        node(port, "POST", "/" + index + "/_refresh");
-        a = node(port, method, target, body);
-        if (a.status != 503) {
-            break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
-    return a;
-}
-
-std::int64_t count(unsigned short port, const std::string& index) {
-    auto a = after_refresh(port, index, "GET", "/" + index + "/_count");
-    if (a.status == 404) {
-        return 0;
-    }
-    REQUIRE(a.status == 200);
-    return json::parse(a.body).at("count").as_int64();
-}
-
-std::map<std::string, json::object> all_docs(unsigned short port, const std::string& index) {
-    auto a = after_refresh(port, index, "POST", "/" + index + "/_search",
-                           R"({"size": 10000, "query": {"match_all": {}}})");
-    REQUIRE(a.status == 200);
-    std::map<std::string, json::object> out;
-    const auto answer = json::parse(a.body);  // named: a range-for over a temporary's member dangles
-    for (const auto& h : answer.at("hits").at("hits").as_array()) {
-        out[std::string(h.at("_id").as_string())] = h.at("_source").as_object();
-    }
-    return out;
-}
 
 struct Spotd {
     TempDir dir;
@@ -332,20 +277,6 @@ TEST_CASE("elasticsearch: end to end, the dashboards' fields are in the document
 }
 
 // The leaf types a node gave the fields matching `pattern` in `index` (GET _mapping/field).
-std::map<std::string, std::string> mapped_types(unsigned short port, const std::string& index,
-                                                const std::string& pattern) {
-    const auto a = node(port, "GET", "/" + index + "/_mapping/field/" + pattern);
-    REQUIRE(a.status == 200);
-    std::map<std::string, std::string> out;
-    const auto answer = json::parse(a.body);
-    for (const auto& [name, m] : answer.at(index).at("mappings").as_object()) {
-        for (const auto& [leaf, def] : m.at("mapping").as_object()) {
-            out[std::string(name)] = std::string(def.at("type").as_string());
-        }
-    }
-    return out;
-}
-
 TEST_CASE("elasticsearch: the run analysis is typed by the index template, and every field of "
           "Spot's own dashboards is in the documents with the type they expect") {
     const auto dashboards = load_dashboards(spot_dashboards());

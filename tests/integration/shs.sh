@@ -23,6 +23,9 @@ install() {
 source "$(dirname "$(realpath "$0")")/common.sh"
 
 case ${1:-} in
+install)  # the pyspark virtualenv only (yarn.sh submits with it)
+    install
+    ;;
 start)
     logs=$(realpath "${2:?log dir}") state=${3:?state file}
     install

@@ -73,7 +73,10 @@ inline void collect(const json::value& v, std::set<std::string>& out) {
     }
 }
 
-inline Dashboards load_dashboards(const std::filesystem::path& dir = reference_dashboards()) {
+// The fields the saved objects on the index patterns `patterns` use (default: the Spark runs'
+// agg and err indices; the YARN dashboards use spot_yarn_*).
+inline Dashboards load_dashboards(const std::filesystem::path& dir = reference_dashboards(),
+                                  const std::set<std::string>& patterns = {"spot_agg_*", "spot_err_*"}) {
     Dashboards d;
     std::map<std::string, std::string> pattern_titles;  // id -> title
     std::vector<json::object> objects;
@@ -110,7 +113,7 @@ inline Dashboards load_dashboards(const std::filesystem::path& dir = reference_d
             if (r.at("type") != "index-pattern" || t == pattern_titles.end()) {
                 continue;
             }
-            if (t->second != "spot_agg_*" && t->second != "spot_err_*") {
+            if (!patterns.contains(t->second)) {
                 continue;
             }
             std::set<std::string> used;

@@ -21,7 +21,7 @@ TEST_CASE("every built-in plugin loads, and its options all have a doc line", "[
     CHECK(refused.empty());
     CHECK(registry.names() ==
           std::vector<std::string>{"analyze", "classify", "elasticsearch", "enceladus", "eventlog", "file", "history",
-                                   "regression", "runfiles", "spot-aggregate"});
+                                   "regression", "runfiles", "spot-aggregate", "yarn", "yarn-app"});
     for (const auto& p : registry.all()) {
         for (std::size_t i = 0; i < p.descriptor->option_count; ++i) {
             INFO(p.name() << " option " << p.descriptor->options[i].name);
