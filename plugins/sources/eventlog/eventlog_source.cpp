@@ -27,6 +27,9 @@ EventLogSource::EventLogSource(const PluginContext& ctx, EventLogOptions options
     bytes_read_ = &ctx.metrics->counter("spot_eventlog_bytes_total",
                                         "Uncompressed event-log bytes parsed.",
                                         {{"pipeline", ctx.pipeline}});
+    duplicate_logs_ = &ctx.metrics->counter("spot_eventlog_duplicate_logs_total",
+                                            "Logs set aside because another log holds the same attempt.",
+                                            {{"pipeline", ctx.pipeline}});
 }
 
 asio::awaitable<Result<EventLogSource::Attempt>> EventLogSource::parse(EventLogSource* self,
@@ -43,6 +46,38 @@ asio::awaitable<Result<EventLogSource::Attempt>> EventLogSource::parse(EventLogS
     }
     Attempt a{entry, b.app_id(), b.app_name(), b.attempt(entry.mtime_ms), b.take_tasks()};
     co_return a;
+}
+
+std::vector<LogEntry> EventLogSource::drop_duplicate_attempts(const std::string& app,
+                                                              std::vector<Attempt>& attempts) const {
+    // Two logs claiming the same attempt of one application (a copy, a renamed file): one run,
+    // from the newer log, and a warning naming both.
+    std::vector<LogEntry> dropped;
+    std::map<std::string, std::size_t> kept;  // attempt id -> index in attempts
+    std::vector<Attempt> unique;
+    for (auto& a : attempts) {
+        const auto* id = a.attempt.if_contains("attemptId");
+        const std::string key = id != nullptr && id->is_string() ? std::string(id->get_string()) : "";
+        auto it = kept.find(key);
+        if (it == kept.end()) {
+            kept[key] = unique.size();
+            unique.push_back(std::move(a));
+            continue;
+        }
+        Attempt& other = unique[it->second];
+        const bool newer = std::tie(a.entry.mtime_ms, a.entry.size) > std::tie(other.entry.mtime_ms, other.entry.size);
+        log_->warn("two logs claim application '{}' attempt '{}': '{}' and '{}'; '{}' is kept", app, key,
+                   other.entry.name, a.entry.name, newer ? a.entry.name : other.entry.name);
+        duplicate_logs_->inc();
+        if (newer) {
+            dropped.push_back(other.entry);
+            other = std::move(a);
+        } else {
+            dropped.push_back(a.entry);
+        }
+    }
+    attempts = std::move(unique);
+    return dropped;
 }
 
 Run EventLogSource::assemble(std::vector<Attempt> attempts) const {
@@ -116,6 +151,7 @@ asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
         if (queue.stopping()) {
             break;
         }
+        auto dropped = drop_duplicate_attempts(app, attempts);
         const bool complete = std::all_of(attempts.begin(), attempts.end(), [](const Attempt& a) {
             return a.attempt.at("completed").as_bool();
         });
@@ -124,6 +160,10 @@ asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
             continue;
         }
         Run run = assemble(std::move(attempts));
+        for (const auto& e : dropped) {  // remembered with the run: not read again unchanged
+            run.checkpoint.as_object()["logs"].as_array().push_back(json::object{
+                {"name", e.name}, {"size", e.size}, {"mtime_ms", e.mtime_ms}, {"app", app}});
+        }
         if (!selected_(std::string(run.app.at("name").as_string()))) {
             commit(run.checkpoint);
             continue;

@@ -42,6 +42,8 @@ class EventLogSource final : public Source {
     static asio::awaitable<Result<Attempt>> parse(EventLogSource* self, LogEntry entry);
     // All attempts of one application as one Run.
     Run assemble(std::vector<Attempt> attempts) const;
+    // Keeps one attempt per attempt id; returns the logs of the others (warned about, counted).
+    std::vector<LogEntry> drop_duplicate_attempts(const std::string& app, std::vector<Attempt>& attempts) const;
 
     EventLogOptions options_;
     std::unique_ptr<LogStore> store_;
@@ -50,6 +52,7 @@ class EventLogSource final : public Source {
     asio::any_io_executor workers_;
     std::map<std::string, Seen> done_;  // by log name
     Counter* bytes_read_ = nullptr;
+    Counter* duplicate_logs_ = nullptr;
 };
 
 }  // namespace spot::sources::eventlog

@@ -2,6 +2,8 @@
 
 #include <spot/time.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <climits>
 #include <cmath>
@@ -60,7 +62,7 @@ constexpr MetricPath kStageMetrics[] = {
 constexpr std::size_t kMetricCount = std::size(kStageMetrics);
 static_assert(kMetricCount == kTaskMetricCount);
 
-// Event logs are input: a number may be fractional or out of range. Never throws.
+// A peak metric's number (peaks are only taken from numbers). Never throws.
 std::int64_t to_i64(const json::value& v) {
     if (v.is_int64()) {
         return v.get_int64();
@@ -74,24 +76,70 @@ std::int64_t to_i64(const json::value& v) {
     return 0;
 }
 
-std::int64_t int_at(const json::object& o, std::string_view key, std::int64_t fallback = 0) {
-    const auto* v = o.if_contains(key);
-    return v && v->is_number() ? to_i64(*v) : fallback;
+// A field of an event that is not what Spark writes. Thrown: read_log turns it into the log's
+// error, naming the file and the line, rather than a run that silently differs.
+[[noreturn]] void invalid(std::string_view key, const json::value& v, std::string_view why) {
+    std::string shown = json::serialize(v);
+    if (shown.size() > 40) {
+        shown = shown.substr(0, 40) + "...";
+    }
+    throw std::runtime_error(fmt::format("field '{}' {}: {}", key, why, shown));
 }
 
-std::optional<std::int64_t> opt_int(const json::object& o, std::string_view key) {
+// An integer field within [min, max]; absent or null: `fallback`. Spark writes integers; an
+// integral double is taken (tools that rewrite logs may make them), anything else is an error.
+std::int64_t int_at(const json::object& o, std::string_view key, std::int64_t fallback = 0,
+                    std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) {
     const auto* v = o.if_contains(key);
-    return v && v->is_number() ? std::optional(to_i64(*v)) : std::nullopt;
+    if (v == nullptr || v->is_null()) {
+        return fallback;
+    }
+    std::int64_t x = 0;
+    if (v->is_int64()) {
+        x = v->get_int64();
+    } else if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+        x = static_cast<std::int64_t>(v->get_uint64());
+    } else if (v->is_double() && std::isfinite(v->get_double()) && std::fabs(v->get_double()) < 9.0e18 &&
+               std::trunc(v->get_double()) == v->get_double()) {
+        x = static_cast<std::int64_t>(v->get_double());
+    } else {
+        invalid(key, *v, "is not an integer");
+    }
+    if (x < min || x > max) {
+        invalid(key, *v, "is out of range");
+    }
+    return x;
+}
+
+// The ids and times Spark writes: stage ids from -1 (outside any stage), times as epoch ms.
+std::int64_t stage_id_at(const json::object& o, std::string_view key) { return int_at(o, key, 0, -1, INT32_MAX); }
+std::int64_t time_at(const json::object& o, std::string_view key) { return int_at(o, key, 0, 0, kMaxEventTime); }
+
+std::optional<std::int64_t> opt_time(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v == nullptr || v->is_null() ? std::nullopt : std::optional(time_at(o, key));
 }
 
 std::string str_at(const json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    if (v == nullptr || v->is_null()) {
+        return {};
+    }
+    if (!v->is_string()) {
+        invalid(key, *v, "is not a string");
+    }
+    return std::string(v->get_string());
 }
 
 const json::object* obj_at(const json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
-    return v ? v->if_object() : nullptr;
+    if (v == nullptr || v->is_null()) {
+        return nullptr;
+    }
+    if (!v->is_object()) {
+        invalid(key, *v, "is not an object");
+    }
+    return &v->get_object();
 }
 
 std::int64_t metric(const json::object& m, const MetricPath& p) {
@@ -292,7 +340,7 @@ RunBuilder::Executor& RunBuilder::executor(const std::string& raw_id) {
 }
 
 RunBuilder::Stage& RunBuilder::stage(const json::object& info) {
-    StageKey key{int_at(info, "Stage ID"), int_at(info, "Stage Attempt ID")};
+    StageKey key{stage_id_at(info, "Stage ID"), stage_id_at(info, "Stage Attempt ID")};
     auto [it, inserted] = stages_.try_emplace(key);
     if (inserted) {
         it->second.id = key.first;
@@ -308,7 +356,7 @@ void RunBuilder::stage_info(const json::object& info, bool completed) {
     s.num_tasks = int_at(info, "Number of Tasks");
     s.details = str_at(info, "Details");
     s.resource_profile = int_at(info, "Resource Profile Id");
-    if (auto t = opt_int(info, "Submission Time")) {
+    if (auto t = opt_time(info, "Submission Time")) {
         s.submitted = t;
     }
     if (const auto* rdds = info.if_contains("RDD Info"); rdds && rdds->is_array()) {
@@ -342,7 +390,7 @@ void RunBuilder::stage_info(const json::object& info, bool completed) {
                                                    : json::serialize(*value)}});
             }
         }
-        s.completed_at = opt_int(info, "Completion Time");
+        s.completed_at = opt_time(info, "Completion Time");
         s.failure_reason = str_at(info, "Failure Reason");
         s.status = s.failure_reason.empty() ? "COMPLETE" : "FAILED";
         s.done = true;
@@ -355,11 +403,12 @@ void RunBuilder::stage_info(const json::object& info, bool completed) {
 void RunBuilder::task_end(const json::object& e) {
     const auto* info = obj_at(e, "Task Info");
     if (info == nullptr) {
-        return;
+        // Spark's own reader fails on it too: not a task to count (a phantom one).
+        throw std::runtime_error("SparkListenerTaskEnd without 'Task Info'");
     }
     TaskEnd t;
-    t.stage = int_at(e, "Stage ID");
-    t.stage_attempt = int_at(e, "Stage Attempt ID");
+    t.stage = stage_id_at(e, "Stage ID");
+    t.stage_attempt = stage_id_at(e, "Stage Attempt ID");
     if (const auto* reason = obj_at(e, "Task End Reason")) {
         t.reason = str_at(*reason, "Reason");
         t.kill_reason = str_at(*reason, "Kill Reason");
@@ -370,11 +419,12 @@ void RunBuilder::task_end(const json::object& e) {
             }
         }
     }
-    t.index = int_at(*info, "Index");
+    int_at(*info, "Task ID", 0, 0, INT64_MAX);  // checked, not kept
+    t.index = int_at(*info, "Index", 0, 0, INT32_MAX);
     t.executor = str_at(*info, "Executor ID");
-    t.launch = int_at(*info, "Launch Time");
-    t.finish = int_at(*info, "Finish Time");
-    t.getting_result = int_at(*info, "Getting Result Time");
+    t.launch = time_at(*info, "Launch Time");
+    t.finish = time_at(*info, "Finish Time");
+    t.getting_result = time_at(*info, "Getting Result Time");
     if (const auto* m = obj_at(e, "Task Metrics")) {
         t.has_metrics = true;
         for (std::size_t i = 0; i < kMetricCount; ++i) {
@@ -435,7 +485,7 @@ void RunBuilder::summarize_if_done(Stage& s) {
 // Peaks an executor reported for one stage attempt: as the server, only while it is live.
 void RunBuilder::add_stage_peaks(const json::object& at, const std::string& executor,
                                  const json::object& metrics) {
-    StageKey key{int_at(at, "Stage ID"), int_at(at, "Stage Attempt ID")};
+    StageKey key{stage_id_at(at, "Stage ID"), stage_id_at(at, "Stage Attempt ID")};
     if (auto it = stages_.find(key); it != stages_.end() && !it->second.summarized) {
         it->second.samples.add_peaks(executor, metrics);
     }
@@ -506,7 +556,9 @@ void RunBuilder::add(const json::object& e) {
             Stage& s = stage(e);
             ++s.started;
             ++executor(str_at(*info, "Executor ID")).started;
-            auto launch = int_at(*info, "Launch Time");
+            int_at(*info, "Task ID", 0, 0, INT64_MAX);  // checked, not kept
+            int_at(*info, "Index", 0, 0, INT32_MAX);
+            auto launch = time_at(*info, "Launch Time");
             if (!s.first_task || launch < *s.first_task) {
                 s.first_task = launch;
             }
@@ -528,7 +580,7 @@ void RunBuilder::add(const json::object& e) {
         if (const auto* infos = e.if_contains("Stage Infos"); infos && infos->is_array()) {
             for (const auto& i : infos->get_array()) {
                 if (const auto* o = i.if_object()) {
-                    StageKey key{int_at(*o, "Stage ID"), int_at(*o, "Stage Attempt ID")};
+                    StageKey key{stage_id_at(*o, "Stage ID"), stage_id_at(*o, "Stage Attempt ID")};
                     if (!stages_.contains(key)) {
                         stage_info(*o, false);  // PENDING until submitted; SKIPPED if never
                     }
@@ -537,7 +589,7 @@ void RunBuilder::add(const json::object& e) {
         }
     } else if (ev == "SparkListenerExecutorAdded") {
         Executor& ex = executor(str_at(e, "Executor ID"));
-        ex.add_time = int_at(e, "Timestamp");
+        ex.add_time = time_at(e, "Timestamp");
         if (const auto* info = obj_at(e, "Executor Info")) {
             ex.cores = int_at(*info, "Total Cores");
             ex.host = str_at(*info, "Host");
@@ -566,7 +618,7 @@ void RunBuilder::add(const json::object& e) {
         }
     } else if (ev == "SparkListenerExecutorRemoved") {
         Executor& ex = executor(str_at(e, "Executor ID"));
-        ex.remove_time = int_at(e, "Timestamp");
+        ex.remove_time = time_at(e, "Timestamp");
         ex.remove_reason = str_at(e, "Removed Reason");
     } else if (ev == "SparkListenerBlockManagerAdded") {
         if (const auto* id = obj_at(e, "Block Manager ID")) {
@@ -577,7 +629,7 @@ void RunBuilder::add(const json::object& e) {
             ex.max_off_heap = int_at(e, "Maximum Offheap Memory");
             ex.host_port = str_at(*id, "Host") + ":" + std::to_string(int_at(*id, "Port"));
             if (ex.add_time == 0) {
-                ex.add_time = int_at(e, "Timestamp");
+                ex.add_time = time_at(e, "Timestamp");
             }
             if (ex.host.empty()) {
                 ex.host = str_at(*id, "Host");
@@ -586,7 +638,7 @@ void RunBuilder::add(const json::object& e) {
     } else if (ev == "SparkListenerStageExecutorMetrics") {
         if (const auto* m = obj_at(e, "Executor Metrics")) {
             executor(str_at(e, "Executor ID")).peak.update(*m);
-            StageKey key{int_at(e, "Stage ID"), int_at(e, "Stage Attempt ID")};
+            StageKey key{stage_id_at(e, "Stage ID"), stage_id_at(e, "Stage Attempt ID")};
             if (auto it = stages_.find(key); it != stages_.end()) {
                 it->second.peak.update(*m);
             }
@@ -617,12 +669,12 @@ void RunBuilder::add(const json::object& e) {
         app_id_ = str_at(e, "App ID");
         app_name_ = str_at(e, "App Name");
         user_ = str_at(e, "User");
-        start_ = int_at(e, "Timestamp");
+        start_ = time_at(e, "Timestamp");
         if (auto a = str_at(e, "App Attempt ID"); !a.empty()) {
             attempt_id_ = a;
         }
     } else if (ev == "SparkListenerApplicationEnd") {
-        end_ = int_at(e, "Timestamp");
+        end_ = time_at(e, "Timestamp");
     } else if (ev == "SparkListenerLogStart") {
         spark_version_ = str_at(e, "Spark Version");
     } else if (ev == "SparkListenerEnvironmentUpdate") {

@@ -11,6 +11,10 @@
 
 namespace spot::sources::eventlog {
 
+// The latest epoch millisecond an event may carry (9999-12-31): a larger time is not one Spark
+// wrote, and the log is an error rather than a run with a phantom task.
+constexpr std::int64_t kMaxEventTime = 253'402'300'799'999;
+
 // A stage's task-metric totals, in this order (REST names; see run_builder.cpp).
 constexpr std::size_t kTaskMetricCount = 34;
 // Index of the metric at Task Metrics / a [/ b [/ c]], or kTaskMetricCount.

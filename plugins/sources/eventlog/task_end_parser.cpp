@@ -60,10 +60,15 @@ bool read_task_info(od::object obj, TaskEnd& t) {
             return false;
         }
         if (key == "Index" || key == "Launch Time" || key == "Finish Time" ||
-            key == "Getting Result Time") {
+            key == "Getting Result Time" || key == "Task ID") {
             std::int64_t v = 0;
-            if (field.value().get_int64().get(v)) {
+            // Out of what Spark writes: the DOM path names the field in the log's error.
+            if (field.value().get_int64().get(v) || v < 0 || v > kMaxEventTime ||
+                (key == "Index" && v > INT32_MAX)) {
                 return false;
+            }
+            if (key == "Task ID") {
+                continue;  // checked, not kept
             }
             (key == "Index"         ? t.index
              : key == "Launch Time" ? t.launch
@@ -142,7 +147,7 @@ bool TaskEndParser::parse(std::string_view line, TaskEnd& t) {
     if (doc.get_object().get(root)) {
         return false;
     }
-    bool is_task_end = false;
+    bool is_task_end = false, has_info = false;
     for (auto field : root) {
         std::string_view key;
         if (field.unescaped_key().get(key)) {
@@ -156,7 +161,7 @@ bool TaskEndParser::parse(std::string_view line, TaskEnd& t) {
             is_task_end = true;
         } else if (key == "Stage ID" || key == "Stage Attempt ID") {
             std::int64_t v = 0;
-            if (field.value().get_int64().get(v)) {
+            if (field.value().get_int64().get(v) || v < -1 || v > INT32_MAX) {
                 return false;
             }
             (key == "Stage ID" ? t.stage : t.stage_attempt) = v;
@@ -174,6 +179,7 @@ bool TaskEndParser::parse(std::string_view line, TaskEnd& t) {
             if (v.get_object().get(o)) {
                 return false;
             }
+            has_info = has_info || key == "Task Info";
             bool ok = key == "Task End Reason" ? read_reason(o, t)
                       : key == "Task Info"     ? read_task_info(o, t)
                       : key == "Task Metrics"  ? (t.has_metrics = true, read_metrics(o, t, {}, {}))
@@ -184,7 +190,8 @@ bool TaskEndParser::parse(std::string_view line, TaskEnd& t) {
         }
     }
     // Nothing may follow the object (ondemand stops reading at its closing brace).
-    return is_task_end && doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
+    // A task end without its Task Info is not one Spark writes: the DOM path reports it.
+    return is_task_end && has_info && doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
 }
 
 }  // namespace spot::sources::eventlog

@@ -157,3 +157,55 @@ TEST_CASE("a Spark 1.x folder without APPLICATION_COMPLETE is still in progress"
     REQUIRE(listed.has_value());
     CHECK(listed->empty());
 }
+
+TEST_CASE("events that are not what Spark writes fail the log, naming the line and the field, on "
+          "both parsers",
+          "[unit][eventlog]") {
+    TempDir dir;
+    const auto src = shared_dir() / "fixtures" / "spark" / "spark-events" / "local-1422981780767";
+    const auto text = read_file(src);
+    auto store = local_directory(dir.path());
+    write_file(dir / "clean", text);
+    REQUIRE(read_log(*store, entry_of(dir / "clean"), 64 << 20).has_value());
+
+    // One task's info changed as a hostile writer would, where it first appears (its start).
+    const std::string task = "\"Task ID\":3,\"Index\":3,\"Attempt\":0,\"Launch Time\":1422981784241";
+    REQUIRE(text.find(task) != std::string::npos);
+    const auto line = "line " + std::to_string(1 + std::count(text.begin(), text.begin() + text.find(task), '\n'));
+    const std::string deep(200'000, '[');
+    const std::pair<std::string, std::string> cases[] = {
+        {"\"Task ID\":\"3\",\"Index\":3,\"Attempt\":0,\"Launch Time\":1422981784241", "'Task ID' is not an integer"},
+        {"\"Task ID\":3,\"Index\":3,\"Attempt\":0,\"Launch Time\":-5", "'Launch Time' is out of range"},
+        {"\"Task ID\":3,\"Index\":3,\"Attempt\":0,\"Launch Time\":99999999999999999", "'Launch Time' is out of range"},
+        {"\"Task ID\":3,\"Index\":3.5,\"Attempt\":0,\"Launch Time\":1422981784241", "'Index' is not an integer"},
+    };
+    for (const auto& [bad, why] : cases) {
+        INFO(why);
+        std::string hostile = text;
+        hostile.replace(hostile.find(task), task.size(), bad);
+        write_file(dir / "hostile", hostile);
+        auto r = read_log(*store, entry_of(dir / "hostile"), 64 << 20);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().describe().find(line) != std::string::npos);
+        CHECK(r.error().describe().find(why) != std::string::npos);
+    }
+    // A stage id no stage has, an executor id that is a number, a task end without its Task Info
+    // (and a 200,000-deep array where Spark writes Accumulables): errors too.
+    const std::pair<std::string, std::string> more[] = {
+        {"{\"Event\":\"SparkListenerTaskEnd\",\"Stage ID\":1e300,\"Stage Attempt ID\":0,\"Task Info\":{\"Task ID\":9,\"Index\":0,\"Launch Time\":1,\"Finish Time\":2,\"Executor ID\":\"driver\"}}",
+         "'Stage ID' is not an integer"},
+        {"{\"Event\":\"SparkListenerTaskEnd\",\"Stage ID\":0,\"Stage Attempt ID\":0,\"Task Info\":{\"Task ID\":9,\"Index\":0,\"Launch Time\":1,\"Finish Time\":2,\"Executor ID\":7}}",
+         "'Executor ID' is not a string"},
+        {"{\"Event\":\"SparkListenerTaskEnd\",\"Stage ID\":0,\"Stage Attempt ID\":0,\"Accumulables\":" + deep + "}",
+         "line 15"},
+    };
+    for (const auto& [event, why] : more) {
+        INFO(why);
+        const auto at = text.find('\n', text.find("SparkListenerTaskEnd")) + 1;  // after line 14
+        write_file(dir / "hostile", text.substr(0, at) + event + "\n" + text.substr(at));
+        auto r = read_log(*store, entry_of(dir / "hostile"), 64 << 20);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().describe().find("line 15") != std::string::npos);
+        CHECK(r.error().describe().find(why) != std::string::npos);
+    }
+}
