@@ -10,6 +10,10 @@ cmake --build "$build" --target aggregate_bench >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+echo "== state: checkpoint cost per run as the state grows (target: flat)"
+cmake --build "$build" --target state_bench >/dev/null
+"$build/bin/state_bench" "$work/state"
+
 echo "== aggregation: 5,000 executors x 20,000 stages (target: total <= 2x parse, peak <= 3x JSON)"
 "$build/bin/aggregate_bench" generate "$shared" "$work/run.json"
 best() { # the fastest of 3 runs of one mode

@@ -154,10 +154,27 @@ asio::awaitable<Result<void>> Pipeline::run(std::shared_ptr<Pipeline> self, bool
             co_return loaded.error();
         }
     }
+    // The runs acknowledged since the state was last written, replayed over it, then folded in.
+    auto journal = self->services_.state->load_journal(self->name());
+    if (!journal) {
+        self->phase_ = "failed";
+        co_return journal.error();
+    }
+    for (const auto& checkpoint : *journal) {
+        try {
+            self->source_->commit(checkpoint);
+        } catch (const std::exception& e) {
+            self->log_->warn("journal entry not replayed (its run is taken again) error={}", e.what());
+        }
+    }
+    if (!journal->empty()) {
+        self->save_state();
+    }
     Result<void> result = co_await self->start_plugins();
     self->in_pass_ = false;
     while (result && !self->stopping_) {
         auto pass = co_await self->run_pass();
+        self->save_state();  // the pass' journal folded into the state file
         if (!pass) {
             result = pass.error();
             break;
@@ -464,7 +481,7 @@ asio::awaitable<void> Pipeline::process(std::shared_ptr<Pipeline> self, Run run)
     auto failed_sinks = co_await self->write_to_sinks(std::move(p.docs));
     if (failed_sinks.empty()) {
         self->source_->commit(checkpoint);
-        self->save_state();
+        self->checkpoint(checkpoint);
         self->runs_processed_->inc();
         if (!agg.empty()) {
             co_await self->advise(std::move(agg));
@@ -585,7 +602,25 @@ asio::awaitable<std::vector<std::string>> Pipeline::write_to_sinks(std::vector<D
     co_return failed;
 }
 
+void Pipeline::checkpoint(const json::value& checkpoint) {
+    // O(1) per run: one journal line; the whole state is written every kJournalFold runs and
+    // after each pass.
+    constexpr std::size_t kJournalFold = 1000;
+    if (checkpoint.is_null()) {
+        return;  // nothing to remember (a source's snapshot)
+    }
+    if (auto appended = services_.state->append_journal(name(), checkpoint); !appended) {
+        log_->warn("journal not appended; saving the whole state error={}", appended.error().describe());
+        save_state();
+        return;
+    }
+    if (++journaled_ >= kJournalFold) {
+        save_state();
+    }
+}
+
 void Pipeline::save_state() {
+    journaled_ = 0;
     if (auto saved = services_.state->save(name(), source_->save_state()); !saved) {
         log_->error("state not saved; acknowledged runs may be processed again error={}",
                     saved.error().describe());

@@ -89,6 +89,10 @@ class Pipeline final : public RunQueue, public std::enable_shared_from_this<Pipe
     static asio::awaitable<std::vector<Document>> observe(std::shared_ptr<Pipeline> self,
                                                           std::vector<Document> agg);
     void save_state();
+    // Records a committed run's checkpoint in the journal (the state file is rewritten now and
+    // then, not after every run).
+    void checkpoint(const json::value& checkpoint);
+    std::size_t journaled_ = 0;  // checkpoints journaled since the state file was written
     void fatal(Error error);
 
     PipelineConfig config_;

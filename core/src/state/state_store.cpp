@@ -97,7 +97,54 @@ Result<boost::json::value> StateStore::load(const std::string& pipeline) const {
 }
 
 Result<void> StateStore::save(const std::string& pipeline, const boost::json::value& state) {
-    return write_file_atomically(file_of(pipeline), boost::json::serialize(state));
+    if (auto saved = write_file_atomically(file_of(pipeline), boost::json::serialize(state)); !saved) {
+        return saved;
+    }
+    // The state holds every journaled checkpoint now. A crash before the truncation is durable
+    // replays some of them again, which a source's commit() takes as a no-op.
+    const auto journal = journal_of(pipeline);
+    if (std::filesystem::exists(journal) && ::truncate(journal.c_str(), 0) != 0) {
+        return io_error("cannot empty the journal", journal);
+    }
+    return {};
+}
+
+std::filesystem::path StateStore::journal_of(const std::string& pipeline) const {
+    return dir_ / (pipeline + ".journal.jsonl");
+}
+
+Result<void> StateStore::append_journal(const std::string& pipeline, const boost::json::value& checkpoint) {
+    const auto journal = journal_of(pipeline);
+    int fd = ::open(journal.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (fd < 0) {
+        return io_error("cannot open the journal", journal);
+    }
+    auto written = write_all(fd, boost::json::serialize(checkpoint) + "\n", journal);
+    if (written && ::fdatasync(fd) != 0) {
+        written = io_error("fdatasync failed", journal);
+    }
+    ::close(fd);
+    return written;
+}
+
+Result<std::vector<boost::json::value>> StateStore::load_journal(const std::string& pipeline) const {
+    std::vector<boost::json::value> out;
+    std::ifstream in(journal_of(pipeline), std::ios::binary);
+    for (std::string line; std::getline(in, line);) {
+        boost::system::error_code ec;
+        auto v = boost::json::parse(line, ec);
+        if (ec) {
+            if (in.peek() == std::char_traits<char>::eof()) {
+                break;  // the last line, cut by a crash mid-append: its run is taken again
+            }
+            return make_error(ErrorCode::Json,
+                              "journal line is not valid JSON (" + ec.message() +
+                                  "); move it away to process those runs again",
+                              journal_of(pipeline).string());
+        }
+        out.push_back(std::move(v));
+    }
+    return out;
 }
 
 }  // namespace spot::core
