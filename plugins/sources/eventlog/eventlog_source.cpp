@@ -1,5 +1,7 @@
 #include "eventlog_source.hpp"
 
+#include <set>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <unistd.h>
@@ -109,6 +111,7 @@ asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
     if (!listed) {
         co_return listed.error();
     }
+    forget_removed(*listed);
     auto unchanged = [&](const LogEntry& e) {
         auto it = done_.find(e.name);
         return it != done_.end() && it->second.size == e.size && it->second.mtime_ms == e.mtime_ms;
@@ -174,6 +177,24 @@ asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
     log_->info("pass listed logs={} new={} runs={} in_progress={}", listed->size(), fresh,
                submitted, in_progress);
     co_return Result<void>{};
+}
+
+void EventLogSource::forget_removed(const std::vector<LogEntry>& listed) {
+    std::set<std::string_view> present;
+    for (const auto& e : listed) {
+        present.insert(e.name);
+    }
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    const auto before = done_.size();
+    std::erase_if(done_, [&](const auto& kv) {
+        return !present.contains(kv.first) && kv.second.mtime_ms < now - options_.forget_after.count();
+    });
+    if (done_.size() != before) {
+        log_->info("forgot logs gone from the directory count={} remembered={}", before - done_.size(),
+                   done_.size());
+    }
 }
 
 void EventLogSource::commit(const json::value& checkpoint) {

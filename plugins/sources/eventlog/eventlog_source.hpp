@@ -16,6 +16,9 @@ struct EventLogOptions {
     std::string include, exclude;
     std::string history_host;
     std::size_t max_line_size = 0;
+    // A processed log that left the directory is forgotten once its mtime is this old, so that
+    // the state follows what Spark's cleaner keeps rather than growing forever.
+    std::chrono::milliseconds forget_after{30LL * 24 * 3'600'000};
 };
 
 class EventLogSource final : public Source {
@@ -42,6 +45,8 @@ class EventLogSource final : public Source {
     static asio::awaitable<Result<Attempt>> parse(EventLogSource* self, LogEntry entry);
     // All attempts of one application as one Run.
     Run assemble(std::vector<Attempt> attempts) const;
+    // Drops from the state the logs gone from the directory for longer than forget_after.
+    void forget_removed(const std::vector<LogEntry>& listed);
     // Keeps one attempt per attempt id; returns the logs of the others (warned about, counted).
     std::vector<LogEntry> drop_duplicate_attempts(const std::string& app, std::vector<Attempt>& attempts) const;
 

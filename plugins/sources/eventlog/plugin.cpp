@@ -17,12 +17,17 @@ constexpr spot_option_decl kOptions[] = {
     option("max_line_size", SPOT_OPT_SIZE, "64MiB",
            "A log line longer than this is an error for that log (protects memory).", 0, nullptr,
            "64KiB", "1GiB"),
+    option("forget_after", SPOT_OPT_DURATION, "30d",
+           "A processed log that is no longer in the directory is dropped from the state once its "
+           "modification time is this old (logs still there are always remembered).",
+           0, nullptr, "1h", "36500d"),
 };
 
 std::unique_ptr<Plugin> create(const PluginContext& ctx, const Options& options) {
     EventLogOptions o{options.str("dir"), options.str("include"), options.str("exclude"),
                       options.str("history_host"),
-                      static_cast<std::size_t>(options.integer("max_line_size"))};
+                      static_cast<std::size_t>(options.integer("max_line_size")),
+                      options.duration("forget_after")};
     return std::make_unique<EventLogSource>(ctx, std::move(o));
 }
 

@@ -228,7 +228,7 @@ TEST_CASE("a response over max_response_bytes is refused, not retried") {
     CHECK(server.requests() == 1);
 }
 
-TEST_CASE("a download streams a 2xx body to a file; other statuses and oversize bodies are errors") {
+TEST_CASE("a download streams a 2xx body to a file, and other statuses and oversize bodies are errors") {
     const std::string payload(300'000, 'z');
     TestHttpServer server([&](const TestRequest& r) {
         if (r.target == "/missing") {

@@ -58,7 +58,7 @@ TEST_CASE("setter: goal cost takes the cheapest configuration within the slowdow
     CHECK(t->advised.slots() >= a->advised.slots());
 }
 
-TEST_CASE("setter: after an OOM the memory grows past what failed; a deadline is met or said",
+TEST_CASE("setter: after an OOM the memory grows past what failed, and a deadline is met or said",
           "[unit][regression]") {
     auto r = runs();
     r.back().oom = true;

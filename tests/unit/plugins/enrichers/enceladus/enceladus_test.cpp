@@ -44,7 +44,7 @@ TimeZone zone(const std::string& spec) {
 
 }  // namespace
 
-TEST_CASE("Enceladus names of every generation are classified; others are not") {
+TEST_CASE("Enceladus names of every generation are classified, others are not") {
     auto c = classify_name("Enceladus Standardization&Conformance 2.19.0 ds_x 3 2020-03-23 2");
     REQUIRE(c);
     CHECK(c->at("project") == "enceladus");

@@ -57,7 +57,7 @@ TEST_CASE("stage summaries: positions from the successful count, failed tasks wh
     CHECK(e.at("taskTime") == q({120, 120, 1003, 1003, 1003}));
 }
 
-TEST_CASE("stage summaries: no success, no task quantiles; an executor that only reported peaks "
+TEST_CASE("stage summaries: no success, no task quantiles, and an executor that only reported peaks "
           "still counts", "[unit][eventlog]") {
     StageSamples s;
     CHECK(s.summaries().empty());  // a skipped stage: the server omits both
