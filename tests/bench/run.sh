@@ -14,6 +14,30 @@ echo "== state: checkpoint cost per run as the state grows (target: flat)"
 cmake --build "$build" --target state_bench >/dev/null
 "$build/bin/state_bench" "$work/state"
 
+echo "== event logs: a directory of 10,000 logs in one pass (target: at most 64 MB resident)"
+python3 - "$shared/fixtures/spark/spark-events/local-1426633911242" "$work/many" <<'PY'
+import os, sys
+src = open(sys.argv[1]).read()
+os.makedirs(sys.argv[2])
+for i in range(10000):  # the same small real log under 10,000 application ids
+    app = f"local-{1426533911241 + i + 1}"
+    open(os.path.join(sys.argv[2], app), "w").write(src.replace("local-1426533911241", app))
+PY
+cat >"$work/many.yaml" <<YAML
+state_dir: $work/many-state
+admin_listen: ""
+pipelines:
+  many:
+    source: {plugin: eventlog, dir: $work/many}
+    aggregators: [{plugin: spot-aggregate}]
+    sinks: [{plugin: file, dir: $work/many-out}]
+YAML
+cmake --build "$build" --target spotd spot_plugins >/dev/null
+/usr/bin/time -f "%e %M" -o "$work/many.time" "$build/bin/spotd" --once --config "$work/many.yaml" >/dev/null 2>&1
+read -r secs kb <"$work/many.time"
+echo "10,000 logs: $(wc -l <"$work/many-out/agg.jsonl") runs in $secs s, peak RSS $((kb / 1024)) MB"
+rm -rf "$work/many" "$work/many-out"
+
 echo "== aggregation: 5,000 executors x 20,000 stages (target: total <= 2x parse, peak <= 3x JSON)"
 "$build/bin/aggregate_bench" generate "$shared" "$work/run.json"
 best() { # the fastest of 3 runs of one mode

@@ -82,6 +82,10 @@ std::vector<LogEntry> EventLogSource::drop_duplicate_attempts(const std::string&
     return dropped;
 }
 
+asio::awaitable<Result<LogIdentity>> EventLogSource::identify(EventLogSource* self, LogEntry entry) {
+    co_return identify_log(*self->store_, entry, self->options_.max_line_size);
+}
+
 Run EventLogSource::assemble(std::vector<Attempt> attempts) const {
     // Newest attempt first, as the History Server lists them.
     std::sort(attempts.begin(), attempts.end(), [](const Attempt& x, const Attempt& y) {
@@ -116,45 +120,80 @@ asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
         auto it = done_.find(e.name);
         return it != done_.end() && it->second.size == e.size && it->second.mtime_ms == e.mtime_ms;
     };
-    // Parse every new or changed log, then group attempts by the application id the log
-    // itself gives (names cannot be trusted: YARN ids contain '_' too).
-    std::map<std::string, std::vector<Attempt>> by_app;
+    // 1. Which application each new or changed log belongs to, from its first events (names
+    //    cannot be trusted: YARN ids contain '_' too). Cheap: no log is parsed whole yet.
+    struct AppLogs {
+        std::map<std::string, LogEntry> by_attempt;  // one log per attempt id
+        std::vector<LogEntry> dropped;               // copies of an attempt another log holds
+    };
+    std::map<std::string, AppLogs> by_app;
     std::size_t fresh = 0;
     for (const auto& e : *listed) {
         if (unchanged(e) || queue.stopping()) {
             continue;
         }
         ++fresh;
-        auto a = co_await asio::co_spawn(workers_, parse(this, e), asio::use_awaitable);
-        if (!a) {
+        auto id = co_await asio::co_spawn(workers_, identify(this, e), asio::use_awaitable);
+        if (!id) {
             done_[e.name] = Seen{e.size, e.mtime_ms, ""};  // recorded; read again when it changes
-            auto recorded = co_await queue.fail(a.error(), "", options_.history_host, "parse");
+            auto recorded = co_await queue.fail(id.error(), "", options_.history_host, "parse");
             if (!recorded) {
                 co_return recorded.error();
             }
             continue;
         }
-        by_app[a->app_id].push_back(std::move(*a));
+        auto& logs = by_app[id->app_id];
+        auto [at, added] = logs.by_attempt.try_emplace(id->attempt_id, e);
+        if (!added) {
+            // Two logs of one attempt (a copy, a renamed file): the newer is read, the other
+            // remembered with the run; never both parsed.
+            LogEntry& kept = at->second;
+            const bool newer = std::tie(e.mtime_ms, e.size) > std::tie(kept.mtime_ms, kept.size);
+            log_->warn("two logs claim application '{}' attempt '{}': '{}' and '{}'; '{}' is kept", id->app_id,
+                       id->attempt_id, kept.name, e.name, newer ? e.name : kept.name);
+            duplicate_logs_->inc();
+            logs.dropped.push_back(newer ? kept : e);
+            if (newer) {
+                kept = e;
+            }
+        }
+        queue.progress();
     }
-    // An application with a new attempt: read its earlier attempts again, so the Run has all.
-    for (auto& [app, attempts] : by_app) {
+    // 2. One application at a time: its logs parsed whole, with its earlier unchanged attempts
+    //    (so that the Run has all), assembled and submitted before the next one is read. Memory
+    //    holds one Run and those in flight, whatever the number of logs in the directory.
+    std::size_t submitted = 0, in_progress = 0;
+    for (const auto& [app, logs] : by_app) {
+        if (queue.stopping()) {
+            break;
+        }
+        std::vector<Attempt> attempts;
+        for (const auto& [attempt_id, e] : logs.by_attempt) {
+            auto a = co_await asio::co_spawn(workers_, parse(this, e), asio::use_awaitable);
+            if (!a) {
+                done_[e.name] = Seen{e.size, e.mtime_ms, ""};
+                auto recorded = co_await queue.fail(a.error(), "", options_.history_host, "parse");
+                if (!recorded) {
+                    co_return recorded.error();
+                }
+                continue;
+            }
+            attempts.push_back(std::move(*a));
+        }
         for (const auto& e : *listed) {
             auto it = done_.find(e.name);
-            const bool earlier = it != done_.end() && it->second.app == app && unchanged(e);
-            if (earlier) {
+            if (it != done_.end() && it->second.app == app && unchanged(e)) {
                 auto a = co_await asio::co_spawn(workers_, parse(this, e), asio::use_awaitable);
                 if (a && a->app_id == app) {
                     attempts.push_back(std::move(*a));
                 }
             }
         }
-    }
-    std::size_t submitted = 0, in_progress = 0;
-    for (auto& [app, attempts] : by_app) {
-        if (queue.stopping()) {
-            break;
+        if (attempts.empty()) {
+            continue;
         }
-        auto dropped = drop_duplicate_attempts(app, attempts);
+        auto dropped = drop_duplicate_attempts(app, attempts);  // an unchanged log of the same attempt
+        dropped.insert(dropped.end(), logs.dropped.begin(), logs.dropped.end());
         const bool complete = std::all_of(attempts.begin(), attempts.end(), [](const Attempt& a) {
             return a.attempt.at("completed").as_bool();
         });

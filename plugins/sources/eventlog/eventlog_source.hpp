@@ -43,6 +43,8 @@ class EventLogSource final : public Source {
         AttemptTasks tasks;  // for the run analysis; memory only
     };
     static asio::awaitable<Result<Attempt>> parse(EventLogSource* self, LogEntry entry);
+    // The application a log belongs to, from its first events (worker pool).
+    static asio::awaitable<Result<LogIdentity>> identify(EventLogSource* self, LogEntry entry);
     // All attempts of one application as one Run.
     Run assemble(std::vector<Attempt> attempts) const;
     // Drops from the state the logs gone from the directory for longer than forget_after.

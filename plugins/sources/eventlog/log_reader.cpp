@@ -176,4 +176,56 @@ Result<ParsedLog> read_log(LogStore& store, const LogEntry& entry, std::size_t m
     return out;
 }
 
+Result<LogIdentity> identify_log(LogStore& store, const LogEntry& entry, std::size_t max_line) {
+    // Spark writes the application start within the first lines (after the log start and,
+    // sometimes, resource profiles and environment): read until it, never the whole log.
+    constexpr std::string_view kStart = "{\"Event\":\"SparkListenerApplicationStart\"";
+    std::vector<char> chunk(64 << 10);
+    std::string line;
+    std::int64_t lines = 0;
+    for (const auto& part : entry.parts) {
+        auto stream = store.open(part, entry.codec);
+        if (!stream) {
+            return stream.error();
+        }
+        for (;;) {
+            auto n = (*stream)->read(chunk.data(), chunk.size());
+            if (!n) {
+                Error e = n.error();
+                e.context = part.string();
+                return e;
+            }
+            if (*n == 0) {
+                break;
+            }
+            for (std::size_t i = 0; i < *n; ++i) {
+                if (chunk[i] != '\n') {
+                    if (line.size() < max_line) {
+                        line.push_back(chunk[i]);
+                    }
+                    continue;
+                }
+                ++lines;
+                if (line.starts_with(kStart)) {
+                    boost::system::error_code ec;
+                    auto v = json::parse(line, ec);
+                    const auto* o = !ec && v.is_object() ? &v.get_object() : nullptr;
+                    const auto* id = o != nullptr ? o->if_contains("App ID") : nullptr;
+                    if (id == nullptr || !id->is_string() || id->get_string().empty()) {
+                        return make_error(ErrorCode::Parse,
+                                          fmt::format("line {}: an application start without an App ID", lines),
+                                          entry.name);
+                    }
+                    const auto* attempt = o->if_contains("App Attempt ID");
+                    return LogIdentity{std::string(id->get_string()),
+                                       attempt != nullptr && attempt->is_string() ? std::string(attempt->get_string())
+                                                                                   : std::string()};
+                }
+                line.clear();
+            }
+        }
+    }
+    return make_error(ErrorCode::Parse, "no SparkListenerApplicationStart event", entry.name);
+}
+
 }  // namespace spot::sources::eventlog

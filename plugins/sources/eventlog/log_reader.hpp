@@ -17,4 +17,12 @@ struct ParsedLog {
 [[nodiscard]] Result<ParsedLog> read_log(LogStore& store, const LogEntry& entry,
                                          std::size_t max_line);
 
+// The application a log belongs to, from its SparkListenerApplicationStart event (one of its
+// first lines): what a pass groups logs by before it parses any of them whole.
+struct LogIdentity {
+    std::string app_id, attempt_id;
+};
+[[nodiscard]] Result<LogIdentity> identify_log(LogStore& store, const LogEntry& entry,
+                                               std::size_t max_line);
+
 }  // namespace spot::sources::eventlog
