@@ -1,5 +1,7 @@
 #include "jobs_api.hpp"
 
+#include "report_command.hpp"
+
 #include <boost/json.hpp>
 #include <optional>
 
@@ -90,7 +92,15 @@ AdminResponse jobs_response(const std::vector<std::shared_ptr<core::Pipeline>>& 
         question += (question.empty() ? "" : "/") + percent_decode(path.substr(start, slash - start));
         start = slash + 1;
     }
+    // The report as the page itself, for a browser pointed at the admin endpoint.
+    const bool page = question.ends_with("/report.html");
+    if (page) {
+        question.resize(question.size() - 5);
+    }
     auto answer = ask_advisors(pipelines, question, query_params(query));
+    if (answer && page && answer->is_object()) {
+        return {200, "text/html; charset=utf-8", report_page(answer->get_object())};
+    }
     if (!answer) {
         const unsigned status = answer.error().code == ErrorCode::NotFound ? 404
                                 : answer.error().code == ErrorCode::Config ? 400

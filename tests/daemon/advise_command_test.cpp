@@ -148,6 +148,11 @@ TEST_CASE("regression advisor: a new advisor starts from the file sink's agg doc
     REQUIRE(advice.status == 200);
     CHECK(json::parse(advice.body).at("goal").as_string() == "time");
     CHECK(http_get(port, "/api/v1/jobs/nobody").status == 404);
+    const auto page = http_get(port, std::string("/api/v1/jobs/") + kJob + "/report.html");
+    CHECK(page.status == 200);
+    CHECK(page.content_type.starts_with("text/html"));
+    CHECK(page.body.starts_with("<!DOCTYPE html>"));
+    CHECK(page.body.find("/*SPOT_REPORT_DATA*/") == std::string::npos);
     const auto near = http_get(port, "/api/v1/jobs/recurring-order-etl/advice");
     CHECK(near.status == 404);
     CHECK(near.body.find("closest known jobs: recurring-orders-etl") != std::string::npos);
