@@ -53,13 +53,7 @@ Result<void> OfflineAdvisors::open(const std::string& only_pipeline, int& exit_c
     return {};
 }
 
-int advise_command(const core::Config& config, const CommandLine& cl) {
-    OfflineAdvisors advisors(config);
-    int code = 0;
-    if (auto opened = advisors.open(cl.pipeline, code); !opened) {
-        std::cerr << "spotd: " << opened.error().describe() << "\n";
-        return code;
-    }
+Params question_params(const CommandLine& cl) {
     Params params;
     for (auto [k, v] : {std::pair{"input_bytes", &cl.input_bytes}, {"goal", &cl.goal},
                         {"deadline", &cl.deadline}}) {
@@ -67,6 +61,17 @@ int advise_command(const core::Config& config, const CommandLine& cl) {
             params.emplace_back(k, *v);
         }
     }
+    return params;
+}
+
+int advise_command(const core::Config& config, const CommandLine& cl) {
+    OfflineAdvisors advisors(config);
+    int code = 0;
+    if (auto opened = advisors.open(cl.pipeline, code); !opened) {
+        std::cerr << "spotd: " << opened.error().describe() << "\n";
+        return code;
+    }
+    const Params params = question_params(cl);
     const std::string question = cl.job.empty() ? "jobs" : "jobs/" + cl.job + "/advice";
     auto answer = advisors.ask(question, params);
     if (!answer) {

@@ -32,6 +32,9 @@ class OfflineAdvisors {
     std::vector<std::shared_ptr<core::Pipeline>> pipelines_;
 };
 
+// The question's parameters given on the command line (--input-bytes, --goal, --deadline).
+Params question_params(const CommandLine& cl);
+
 // Prints the jobs (no --job) or the advice in the format asked. Exit code: 0; 1 when the job is
 // unknown or nothing can be advised; 2 for a bad parameter.
 int advise_command(const core::Config& config, const CommandLine& cl);

@@ -49,14 +49,7 @@ int report_command(const core::Config& config, const CommandLine& cl) {
         std::cerr << "spotd: " << opened.error().describe() << "\n";
         return code;
     }
-    Params params;
-    for (auto [k, v] : {std::pair{"input_bytes", &cl.input_bytes}, {"goal", &cl.goal},
-                        {"deadline", &cl.deadline}}) {
-        if (!v->empty()) {
-            params.emplace_back(k, *v);
-        }
-    }
-    auto answer = advisors.ask("jobs/" + cl.job + "/report", params);
+    auto answer = advisors.ask("jobs/" + cl.job + "/report", question_params(cl));
     if (!answer) {
         std::cerr << "spotd: " << answer.error().describe() << "\n";
         return answer.error().code == ErrorCode::Config ? 2 : 1;

@@ -3,6 +3,7 @@
 #include "analysis.hpp"
 
 #include <spot/plugin.hpp>
+#include <spot/text.hpp>
 
 #include <algorithm>
 
@@ -121,15 +122,7 @@ constexpr spot_option_decl kOptions[] = {
 
 // Four limits, as a YAML list or one comma-separated text ("0.3, 0.5, 0.7, 0.85").
 Limits limits(const Options& o, const char* name) {
-    std::vector<std::string> items;
-    for (const auto& item : o.list(name)) {
-        std::size_t start = 0;
-        while (start <= item.size()) {
-            const auto comma = std::min(item.find(',', start), item.size());
-            items.push_back(item.substr(start, comma - start));
-            start = comma + 1;
-        }
-    }
+    const auto items = list_items(o.list(name));
     Limits out{};
     if (items.size() != out.size()) {
         throw Exception(make_error(ErrorCode::Config, std::string(name) +

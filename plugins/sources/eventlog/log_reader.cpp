@@ -6,6 +6,8 @@
 #include <boost/json/stream_parser.hpp>
 #include <fmt/format.h>
 
+#include <optional>
+
 namespace spot::sources::eventlog {
 
 namespace json = boost::json;
@@ -62,13 +64,76 @@ bool find_accumulables(std::string_view line, std::size_t& begin, std::size_t& e
 
 }  // namespace
 
+// Streams the lines of a log's parts to `on_line(line, last)`, which returns false to stop early;
+// a line longer than `max_line` is an error. Returns the uncompressed bytes read.
+template <class OnLine>
+Result<std::int64_t> for_each_line(LogStore& store, const LogEntry& entry, std::size_t max_line,
+                                   std::size_t chunk_size, OnLine&& on_line) {
+    std::vector<char> chunk(chunk_size);
+    std::string pending;  // an incomplete line carried over to the next chunk
+    std::int64_t bytes = 0, lines = 0;
+    for (const auto& part : entry.parts) {
+        auto stream = store.open(part, entry.codec);
+        if (!stream) {
+            return stream.error();
+        }
+        for (;;) {
+            auto n = (*stream)->read(chunk.data(), chunk.size());
+            if (!n) {
+                Error e = n.error();
+                e.context = part.string();
+                return e;
+            }
+            if (*n == 0) {
+                break;
+            }
+            bytes += static_cast<std::int64_t>(*n);
+            std::string_view data(chunk.data(), *n);
+            while (!data.empty()) {
+                auto nl = data.find('\n');
+                if (nl == std::string_view::npos) {
+                    pending.append(data);
+                    if (pending.size() > max_line) {
+                        return make_error(ErrorCode::Parse,
+                                          fmt::format("line {} is longer than max_line_size ({} "
+                                                      "bytes)",
+                                                      lines + 1, max_line),
+                                          entry.name);
+                    }
+                    break;
+                }
+                ++lines;
+                Result<bool> more;
+                if (pending.empty()) {
+                    more = on_line(data.substr(0, nl), false);
+                } else {
+                    pending.append(data.substr(0, nl));
+                    more = on_line(std::string_view(pending), false);
+                    pending.clear();
+                }
+                if (!more) {
+                    return more.error();
+                }
+                if (!*more) {
+                    return bytes;
+                }
+                data.remove_prefix(nl + 1);
+            }
+        }
+    }
+    if (!pending.empty()) {
+        if (auto more = on_line(std::string_view(pending), true); !more) {
+            return more.error();
+        }
+    }
+    return bytes;
+}
+
 Result<ParsedLog> read_log(LogStore& store, const LogEntry& entry, std::size_t max_line) {
     ParsedLog out;
     json::parse_options options;
     options.max_depth = 1024;  // Spark nests query plans deeply
     json::stream_parser parser(json::storage_ptr(), options);
-    std::vector<char> chunk(1 << 20);
-    std::string pending;  // an incomplete line carried over to the next chunk
     unsigned char arena[16 * 1024];
     TaskEndParser fast;
     auto parse_line = [&](std::string_view line, bool last) -> Result<void> {
@@ -123,56 +188,16 @@ Result<ParsedLog> read_log(LogStore& store, const LogEntry& entry, std::size_t m
         }
         return {};
     };
-    for (const auto& part : entry.parts) {
-        auto stream = store.open(part, entry.codec);
-        if (!stream) {
-            return stream.error();
-        }
-        for (;;) {
-            auto n = (*stream)->read(chunk.data(), chunk.size());
-            if (!n) {
-                Error e = n.error();
-                e.context = part.string();
-                return e;
-            }
-            if (*n == 0) {
-                break;
-            }
-            out.bytes += static_cast<std::int64_t>(*n);
-            std::string_view data(chunk.data(), *n);
-            while (!data.empty()) {
-                auto nl = data.find('\n');
-                if (nl == std::string_view::npos) {
-                    pending.append(data);
-                    if (pending.size() > max_line) {
-                        return make_error(ErrorCode::Parse,
-                                          fmt::format("line {} is longer than max_line_size ({} "
-                                                      "bytes)",
-                                                      out.lines + 1, max_line),
-                                          entry.name);
-                    }
-                    break;
-                }
-                Result<void> parsed;
-                if (pending.empty()) {
-                    parsed = parse_line(data.substr(0, nl), false);
-                } else {
-                    pending.append(data.substr(0, nl));
-                    parsed = parse_line(pending, false);
-                    pending.clear();
-                }
-                if (!parsed) {
-                    return parsed.error();
-                }
-                data.remove_prefix(nl + 1);
-            }
-        }
-    }
-    if (!pending.empty()) {
-        if (auto parsed = parse_line(pending, true); !parsed) {
+    auto bytes = for_each_line(store, entry, max_line, 1 << 20, [&](std::string_view line, bool last) -> Result<bool> {
+        if (auto parsed = parse_line(line, last); !parsed) {
             return parsed.error();
         }
+        return true;
+    });
+    if (!bytes) {
+        return bytes.error();
     }
+    out.bytes = *bytes;
     return out;
 }
 
@@ -180,50 +205,33 @@ Result<LogIdentity> identify_log(LogStore& store, const LogEntry& entry, std::si
     // Spark writes the application start within the first lines (after the log start and,
     // sometimes, resource profiles and environment): read until it, never the whole log.
     constexpr std::string_view kStart = "{\"Event\":\"SparkListenerApplicationStart\"";
-    std::vector<char> chunk(64 << 10);
-    std::string line;
     std::int64_t lines = 0;
-    for (const auto& part : entry.parts) {
-        auto stream = store.open(part, entry.codec);
-        if (!stream) {
-            return stream.error();
+    std::optional<Result<LogIdentity>> found;
+    auto read = for_each_line(store, entry, max_line, 64 << 10, [&](std::string_view line, bool) -> Result<bool> {
+        ++lines;
+        if (!line.starts_with(kStart)) {
+            return true;
         }
-        for (;;) {
-            auto n = (*stream)->read(chunk.data(), chunk.size());
-            if (!n) {
-                Error e = n.error();
-                e.context = part.string();
-                return e;
-            }
-            if (*n == 0) {
-                break;
-            }
-            for (std::size_t i = 0; i < *n; ++i) {
-                if (chunk[i] != '\n') {
-                    if (line.size() < max_line) {
-                        line.push_back(chunk[i]);
-                    }
-                    continue;
-                }
-                ++lines;
-                if (line.starts_with(kStart)) {
-                    boost::system::error_code ec;
-                    auto v = json::parse(line, ec);
-                    const auto* o = !ec && v.is_object() ? &v.get_object() : nullptr;
-                    const auto* id = o != nullptr ? o->if_contains("App ID") : nullptr;
-                    if (id == nullptr || !id->is_string() || id->get_string().empty()) {
-                        return make_error(ErrorCode::Parse,
-                                          fmt::format("line {}: an application start without an App ID", lines),
-                                          entry.name);
-                    }
-                    const auto* attempt = o->if_contains("App Attempt ID");
-                    return LogIdentity{std::string(id->get_string()),
-                                       attempt != nullptr && attempt->is_string() ? std::string(attempt->get_string())
-                                                                                   : std::string()};
-                }
-                line.clear();
-            }
+        boost::system::error_code ec;
+        auto v = json::parse(line, ec);
+        const auto* o = !ec && v.is_object() ? &v.get_object() : nullptr;
+        const auto* id = o != nullptr ? o->if_contains("App ID") : nullptr;
+        if (id == nullptr || !id->is_string() || id->get_string().empty()) {
+            found = make_error(ErrorCode::Parse, fmt::format("line {}: an application start without an App ID", lines),
+                               entry.name);
+        } else {
+            const auto* attempt = o->if_contains("App Attempt ID");
+            found = LogIdentity{std::string(id->get_string()),
+                                attempt != nullptr && attempt->is_string() ? std::string(attempt->get_string())
+                                                                            : std::string()};
         }
+        return false;
+    });
+    if (!read) {
+        return read.error();
+    }
+    if (found) {
+        return *found;
     }
     return make_error(ErrorCode::Parse, "no SparkListenerApplicationStart event", entry.name);
 }

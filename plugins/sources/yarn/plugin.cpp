@@ -2,6 +2,7 @@
 #include "yarn_source.hpp"
 
 #include <spot/http_options.hpp>
+#include <spot/text.hpp>
 
 namespace spot::sources::yarn {
 
@@ -36,19 +37,7 @@ std::unique_ptr<Plugin> create(const PluginContext& ctx, const Options& options)
     o.lookback = options.duration("lookback");
     o.overlap = options.duration("overlap");
     o.states = options.str("states");
-    o.app_types.clear();
-    for (const auto& item : options.list("app_types")) {  // a YAML list or "all,SPARK"
-        std::size_t start = 0;
-        while (start <= item.size()) {
-            const auto comma = std::min(item.find(',', start), item.size());
-            auto type = item.substr(start, comma - start);
-            std::erase(type, ' ');
-            if (!type.empty()) {
-                o.app_types.push_back(std::move(type));
-            }
-            start = comma + 1;
-        }
-    }
+    o.app_types = list_items(options.list("app_types"));  // a YAML list or "all,SPARK"
     o.snapshot = options.flag("snapshot");
     o.yarn_host = options.str("yarn_host");
     o.client = http::client_options(options);

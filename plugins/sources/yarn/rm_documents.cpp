@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include <tuple>
+
 namespace spot::sources::yarn {
 
 namespace {
@@ -47,34 +49,26 @@ void add_queue(const json::object& q, const std::string& parent, const Snapshot&
     queue["queuePath"] = path;
     queue["spot"] = spot_object(at, "queue");
     const std::string id = at.host + "@" + at.time_processed + "/queue/" + path;
-    if (const auto* parts = wrapped(q, "capacities", "queueCapacitiesByPartition")) {
-        for (const auto& p : *parts) {
-            if (!p.is_object()) {
-                continue;
-            }
-            json::object partition = p.get_object();
-            partition["queueName"] = name;
-            partition["queuePath"] = path;
-            partition["spot"] = spot_object(at, "partition");
-            out.push_back(Document{"yarn_scheduler",
-                                   at.host + "@" + at.time_processed + "/partition/" + path + "/" +
-                                       text_of(p.get_object(), "partitionName"),
-                                   std::move(partition)});
+    // Each partition and each user of the queue, a document of its own.
+    for (const auto& [wrapper, key, doc_type, name_key] :
+         {std::tuple{"capacities", "queueCapacitiesByPartition", "partition", "partitionName"},
+          std::tuple{"users", "user", "user", "username"}}) {
+        const auto* list = wrapped(q, wrapper, key);
+        if (list == nullptr) {
+            continue;
         }
-    }
-    if (const auto* users = wrapped(q, "users", "user")) {
-        for (const auto& u : *users) {
-            if (!u.is_object()) {
+        for (const auto& item : *list) {
+            if (!item.is_object()) {
                 continue;
             }
-            json::object user = u.get_object();
-            user["queueName"] = name;
-            user["queuePath"] = path;
-            user["spot"] = spot_object(at, "user");
+            json::object doc = item.get_object();
+            doc["queueName"] = name;
+            doc["queuePath"] = path;
+            doc["spot"] = spot_object(at, doc_type);
             out.push_back(Document{"yarn_scheduler",
-                                   at.host + "@" + at.time_processed + "/user/" + path + "/" +
-                                       text_of(u.get_object(), "username"),
-                                   std::move(user)});
+                                   at.host + "@" + at.time_processed + "/" + doc_type + "/" + path + "/" +
+                                       text_of(item.get_object(), name_key),
+                                   std::move(doc)});
         }
     }
     out.push_back(Document{"yarn_scheduler", id, std::move(queue)});
