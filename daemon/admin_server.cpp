@@ -29,7 +29,8 @@ asio::awaitable<AdminResponse> answer_off_loop(std::function<AdminResponse()> wo
     }
 }
 
-asio::awaitable<void> serve_one(std::shared_ptr<AdminHandler> handler, asio::any_io_executor workers,
+asio::awaitable<void> serve_one(std::shared_ptr<AdminHandler> handler,
+                                asio::any_io_executor workers,
                                 tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer(kBodyLimit);
@@ -52,7 +53,8 @@ asio::awaitable<void> serve_one(std::shared_ptr<AdminHandler> handler, asio::any
     if (out.off_loop) {
         // Built outside the co_await expression: GCC 12 destroys temporaries there twice.
         auto work = answer_off_loop(std::move(out.off_loop));
-        AdminResponse answered = co_await asio::co_spawn(workers, std::move(work), asio::use_awaitable);
+        AdminResponse answered =
+            co_await asio::co_spawn(workers, std::move(work), asio::use_awaitable);
         out = std::move(answered);
     }
     http::response<http::string_body> res{static_cast<http::status>(out.status), req.version()};
@@ -68,7 +70,8 @@ asio::awaitable<void> serve_one(std::shared_ptr<AdminHandler> handler, asio::any
 }
 
 asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor,
-                                  std::shared_ptr<AdminHandler> handler, asio::any_io_executor workers) {
+                                  std::shared_ptr<AdminHandler> handler,
+                                  asio::any_io_executor workers) {
     for (;;) {
         auto [ec, socket] = co_await acceptor->async_accept(asio::as_tuple(asio::use_awaitable));
         if (ec == asio::error::operation_aborted || !acceptor->is_open()) {
@@ -84,13 +87,18 @@ asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acceptor,
 
 }  // namespace
 
-AdminServer::AdminServer(asio::any_io_executor io, asio::any_io_executor workers, AdminHandler handler)
-    : io_(std::move(io)), workers_(std::move(workers)), handler_(std::make_shared<AdminHandler>(std::move(handler))) {}
+AdminServer::AdminServer(asio::any_io_executor io,
+                         asio::any_io_executor workers,
+                         AdminHandler handler)
+    : io_(std::move(io)),
+      workers_(std::move(workers)),
+      handler_(std::make_shared<AdminHandler>(std::move(handler))) {}
 
 Result<void> AdminServer::start(const std::string& listen) {
     auto colon = listen.rfind(':');
     if (colon == std::string::npos) {
-        return make_error(ErrorCode::Config, "admin_listen must be host:port, got '" + listen + "'");
+        return make_error(ErrorCode::Config,
+                          "admin_listen must be host:port, got '" + listen + "'");
     }
     std::string host = listen.substr(0, colon);
     if (host.size() > 2 && host.front() == '[' && host.back() == ']') {

@@ -12,7 +12,9 @@
 namespace spot::daemon {
 
 struct AdminResponse {
-    AdminResponse(unsigned s = 200, std::string type = "text/plain; charset=utf-8", std::string b = {})
+    AdminResponse(unsigned s = 200,
+                  std::string type = "text/plain; charset=utf-8",
+                  std::string b = {})
         : status(s), content_type(std::move(type)), body(std::move(b)) {}
     unsigned status = 200;
     std::string content_type = "text/plain; charset=utf-8";
@@ -27,7 +29,9 @@ using AdminHandler = std::function<AdminResponse(const std::string& target)>;
 
 class AdminServer {
    public:
-    AdminServer(boost::asio::any_io_executor io, boost::asio::any_io_executor workers, AdminHandler handler);
+    AdminServer(boost::asio::any_io_executor io,
+                boost::asio::any_io_executor workers,
+                AdminHandler handler);
     // "host:port"; port 0 picks a free port (see port()).
     [[nodiscard]] Result<void> start(const std::string& listen);
     void stop();

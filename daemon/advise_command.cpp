@@ -31,7 +31,9 @@ std::string jobs_table(const json::array& jobs) {
 }  // namespace
 
 OfflineAdvisors::OfflineAdvisors(const core::Config& config)
-    : config_(config), http_(io_.get_executor(), &metrics_), state_(config.state_dir) {}  // state read only
+    : config_(config),
+      http_(io_.get_executor(), &metrics_),
+      state_(config.state_dir) {}  // state read only
 
 Result<void> OfflineAdvisors::open(const std::string& only_pipeline, int& exit_code) {
     core::Services services{io_.get_executor(), io_.get_executor(), &metrics_, &state_, &http_};
@@ -55,7 +57,8 @@ Result<void> OfflineAdvisors::open(const std::string& only_pipeline, int& exit_c
 
 Params question_params(const CommandLine& cl) {
     Params params;
-    for (auto [k, v] : {std::pair{"input_bytes", &cl.input_bytes}, {"goal", &cl.goal},
+    for (auto [k, v] : {std::pair{"input_bytes", &cl.input_bytes},
+                        {"goal", &cl.goal},
                         {"deadline", &cl.deadline}}) {
         if (!v->empty()) {
             params.emplace_back(k, *v);

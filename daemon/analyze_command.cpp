@@ -51,8 +51,9 @@ Result<Run> read_run(const fs::path& path) {
     }
     auto& b = parsed->run;
     if (b.app_id().empty()) {
-        return make_error(ErrorCode::Parse, "no SparkListenerApplicationStart event: not a Spark "
-                                            "event log");
+        return make_error(ErrorCode::Parse,
+                          "no SparkListenerApplicationStart event: not a Spark "
+                          "event log");
     }
     Run run;
     run.app_id = b.app_id();

@@ -130,7 +130,8 @@ std::optional<CommandLine> parse_command_line(int argc, char** argv, std::string
     if (cl.command != "advise" && cl.command != "report" &&
         !(cl.job.empty() && cl.input_bytes.empty() && cl.goal.empty() && cl.deadline.empty() &&
           cl.pipeline.empty())) {
-        error = "--job, --input-bytes, --goal, --deadline and --pipeline belong to advise and report";
+        error =
+            "--job, --input-bytes, --goal, --deadline and --pipeline belong to advise and report";
         return std::nullopt;
     }
     return cl;

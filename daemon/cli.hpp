@@ -8,12 +8,13 @@
 namespace spot::daemon {
 
 struct CommandLine {
-    std::string command = "run";  // run | plugins | describe | reference | analyze | advise | report | help | version
+    std::string command =
+        "run";  // run | plugins | describe | reference | analyze | advise | report | help | version
     std::string config = "/etc/spot/spot.yaml";
     bool once = false;
     bool check_config = false;
-    std::string plugin_dir;  // extra plugin directory (sub-commands without a config)
-    std::string format = "text";  // describe: text | md | yaml | json
+    std::string plugin_dir;         // extra plugin directory (sub-commands without a config)
+    std::string format = "text";    // describe: text | md | yaml | json
     std::vector<std::string> args;  // describe: plugin names; analyze: event-log files
     bool gates = false;             // analyze: apply the aggregator's size gates
     // advise: the job (empty: list the jobs) and the question's parameters, as given.

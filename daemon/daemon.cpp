@@ -26,8 +26,9 @@ Daemon::Daemon(core::PluginRegistry& registry, core::Config config, bool once)
                                     {{"result", "applied"}});
     reloads_failed_ = &metrics_.counter("spot_config_reloads_total", "Config reloads by outcome.",
                                         {{"result", "rejected"}});
-    metrics_.gauge("spot_build_info", "Always 1; the labels carry the version.",
-                   {{"version", SPOT_VERSION}})
+    metrics_
+        .gauge("spot_build_info", "Always 1; the labels carry the version.",
+               {{"version", SPOT_VERSION}})
         .set(1);
 }
 
@@ -198,9 +199,10 @@ void Daemon::begin_shutdown() {
     grace_.expires_after(config_.shutdown_grace);
     grace_.async_wait([this](const boost::system::error_code& ec) {
         if (!ec) {
-            log_->warn("shutdown grace of {} ms is over; runs still in flight are not committed "
-                       "and will be processed again",
-                       config_.shutdown_grace.count());
+            log_->warn(
+                "shutdown grace of {} ms is over; runs still in flight are not committed "
+                "and will be processed again",
+                config_.shutdown_grace.count());
             io_.stop();
         }
     });
@@ -235,8 +237,8 @@ std::string Daemon::stalled_pipelines() const {
     std::string out;
     for (const auto& p : pipelines_) {
         if (auto s = p->stalled_seconds()) {
-            out += fmt::format("{}pipeline '{}' made no progress for {:.0f} s", out.empty() ? "" : "; ",
-                               p->name(), *s);
+            out += fmt::format("{}pipeline '{}' made no progress for {:.0f} s",
+                               out.empty() ? "" : "; ", p->name(), *s);
         }
     }
     return out;
@@ -261,7 +263,8 @@ AdminResponse Daemon::admin(const std::string& target) {
     }
     if (path == "/readyz") {
         bool ready = !shutting_down_ && running_ > 0;
-        return {ready ? 200u : 503u, "text/plain; charset=utf-8", ready ? "ready\n" : "not ready\n"};
+        return {ready ? 200u : 503u, "text/plain; charset=utf-8",
+                ready ? "ready\n" : "not ready\n"};
     }
     if (path == "/metrics") {
         return {200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render_prometheus()};
@@ -290,7 +293,8 @@ AdminResponse Daemon::admin(const std::string& target) {
         // Answering may refit models: on the worker pool, over the pipelines of this moment.
         AdminResponse deferred;
         deferred.off_loop = [pipelines = pipelines_, question = path.substr(8),
-                             query = q == std::string::npos ? std::string() : target.substr(q + 1)] {
+                             query =
+                                 q == std::string::npos ? std::string() : target.substr(q + 1)] {
             return jobs_response(pipelines, question, query);
         };
         return deferred;

@@ -12,9 +12,11 @@ namespace json = boost::json;
 std::string percent_decode(std::string_view s) {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        if (s[i] == '%' && i + 2 < s.size() &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
             std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-            out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+            out.push_back(
+                static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
             i += 2;
         } else {
             out.push_back(s[i] == '+' ? ' ' : s[i]);
@@ -31,7 +33,8 @@ Params query_params(std::string_view query) {
         if (!pair.empty()) {
             const auto eq = pair.find('=');
             out.emplace_back(percent_decode(pair.substr(0, eq)),
-                             eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1)));
+                             eq == std::string_view::npos ? ""
+                                                          : percent_decode(pair.substr(eq + 1)));
         }
         query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     }
@@ -39,7 +42,8 @@ Params query_params(std::string_view query) {
 }
 
 Result<json::value> ask_advisors(const std::vector<std::shared_ptr<core::Pipeline>>& pipelines,
-                                 std::string_view question, const Params& params) {
+                                 std::string_view question,
+                                 const Params& params) {
     std::string only;
     for (const auto& [k, v] : params) {
         only = k == "pipeline" ? v : only;
@@ -71,25 +75,29 @@ Result<json::value> ask_advisors(const std::vector<std::shared_ptr<core::Pipelin
     }
     if (!any) {
         return make_error(ErrorCode::NotFound,
-                          only.empty() ? "no pipeline has an advisor (advisors: [{plugin: regression}])"
-                                       : "no pipeline '" + only + "' with an advisor",
+                          only.empty()
+                              ? "no pipeline has an advisor (advisors: [{plugin: regression}])"
+                              : "no pipeline '" + only + "' with an advisor",
                           "");
     }
     if (question == "jobs") {
         return json::value(std::move(listed));
     }
-    return not_found ? *not_found
-                     : make_error(ErrorCode::NotFound, "no advisor knows " + std::string(question), "");
+    return not_found
+               ? *not_found
+               : make_error(ErrorCode::NotFound, "no advisor knows " + std::string(question), "");
 }
 
 AdminResponse jobs_response(const std::vector<std::shared_ptr<core::Pipeline>>& pipelines,
-                            std::string_view path, std::string_view query) {
+                            std::string_view path,
+                            std::string_view query) {
     // Job names may hold any character: each segment arrives percent-encoded.
     std::string question;
     std::size_t start = 0;
     while (start <= path.size()) {
         const auto slash = std::min(path.find('/', start), path.size());
-        question += (question.empty() ? "" : "/") + percent_decode(path.substr(start, slash - start));
+        question +=
+            (question.empty() ? "" : "/") + percent_decode(path.substr(start, slash - start));
         start = slash + 1;
     }
     // The report as the page itself, for a browser pointed at the admin endpoint.

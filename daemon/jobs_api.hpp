@@ -22,11 +22,14 @@ Params query_params(std::string_view query);
 // `question`: "jobs", "jobs/<job>" or "jobs/<job>/advice". A `pipeline` parameter picks one
 // pipeline; otherwise "jobs" lists every pipeline's jobs and a job is answered by the first
 // pipeline whose advisor knows it.
-Result<boost::json::value> ask_advisors(const std::vector<std::shared_ptr<core::Pipeline>>& pipelines,
-                                        std::string_view question, const Params& params);
+Result<boost::json::value> ask_advisors(
+    const std::vector<std::shared_ptr<core::Pipeline>>& pipelines,
+    std::string_view question,
+    const Params& params);
 
 // The admin endpoint's side: `path` is below /api/v1/ and already starts with "jobs".
 AdminResponse jobs_response(const std::vector<std::shared_ptr<core::Pipeline>>& pipelines,
-                            std::string_view path, std::string_view query);
+                            std::string_view path,
+                            std::string_view query);
 
 }  // namespace spot::daemon

@@ -89,7 +89,8 @@ int run(const daemon::CommandLine& cl) {
         }
         return 2;
     }
-    if (cl.command == "advise" || cl.command == "report") {  // stdout is the answer; warnings to stderr
+    if (cl.command == "advise" ||
+        cl.command == "report") {  // stdout is the answer; warnings to stderr
         logging::setup(spdlog::level::warn, logging::parse_format(config->log_format));
         return cl.command == "advise" ? daemon::advise_command(*config, cl)
                                       : daemon::report_command(*config, cl);
@@ -122,8 +123,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (cl->command == "version") {
-        std::cout << "spotd " << SPOT_VERSION << " (plugin ABI " << SPOT_PLUGIN_ABI_VERSION
-                  << ", " << SPOT_TOOLCHAIN << ")\n";
+        std::cout << "spotd " << SPOT_VERSION << " (plugin ABI " << SPOT_PLUGIN_ABI_VERSION << ", "
+                  << SPOT_TOOLCHAIN << ")\n";
         return 0;
     }
     try {

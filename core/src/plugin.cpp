@@ -18,7 +18,7 @@ std::function<void(Error)> task_failures(const PluginContext& ctx, std::string s
 }
 
 asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> Sink::known_runs(std::int64_t,
-                                                                              std::int64_t) {
+                                                                               std::int64_t) {
     co_return std::optional<std::vector<KnownRun>>{};
 }
 

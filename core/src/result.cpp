@@ -27,7 +27,8 @@ Error error_from_exception(const std::exception& e, const std::string& context) 
         }
         return err;
     }
-    return make_error(ErrorCode::Internal, std::string("unexpected exception: ") + e.what(), context);
+    return make_error(ErrorCode::Internal, std::string("unexpected exception: ") + e.what(),
+                      context);
 }
 
 Error error_from_exception(const std::exception_ptr& e, const std::string& context) {

@@ -133,8 +133,8 @@ std::optional<std::int64_t> parse_size(std::string_view text) {
         u.erase(1, 1);  // "mib" -> "mb": both are powers of 1024 here
     }
     static constexpr std::pair<std::string_view, int> kUnits[] = {
-        {"", 0},  {"b", 0},  {"k", 1},  {"kb", 1}, {"m", 2},  {"mb", 2}, {"g", 3},
-        {"gb", 3}, {"t", 4}, {"tb", 4}, {"p", 5},  {"pb", 5},
+        {"", 0},  {"b", 0},  {"k", 1}, {"kb", 1}, {"m", 2}, {"mb", 2},
+        {"g", 3}, {"gb", 3}, {"t", 4}, {"tb", 4}, {"p", 5}, {"pb", 5},
     };
     for (auto [name, power] : kUnits) {
         if (u == name) {

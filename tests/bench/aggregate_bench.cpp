@@ -39,7 +39,8 @@ std::string iso(std::int64_t ms) {
 
 int generate(const std::string& shared, const std::string& out) {
     const std::string rest = shared + "/fixtures/spark/history-rest/";
-    auto executors = json::parse(slurp(rest + "executor_list_with_executor_metrics_json_expectation.json"));
+    auto executors =
+        json::parse(slurp(rest + "executor_list_with_executor_metrics_json_expectation.json"));
     auto stages = json::parse(slurp(rest + "stage_list_with_peak_metrics_expectation.json"));
     auto env = json::parse(slurp(rest + "app_environment_expectation.json"));
     auto app = json::parse(slurp(rest + "one_app_json_expectation.json")).as_object();
@@ -91,7 +92,8 @@ int generate(const std::string& shared, const std::string& out) {
 
 int main(int argc, char** argv) {
     if (argc != 3 && argc != 4) {
-        std::fprintf(stderr, "usage: %s generate SHARED_DIR FILE | parse FILE | aggregate FILE\n", argv[0]);
+        std::fprintf(stderr, "usage: %s generate SHARED_DIR FILE | parse FILE | aggregate FILE\n",
+                     argv[0]);
         return 2;
     }
     const std::string mode = argv[1];
@@ -130,9 +132,11 @@ int main(int argc, char** argv) {
     const auto t2 = Clock::now();
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
-    std::printf("mode=%s json_bytes=%zu parse_s=%.3f work_s=%.3f total_s=%.3f peak_rss_bytes=%ld docs=%zu\n",
-                mode.c_str(), json_bytes, std::chrono::duration<double>(t1 - t0).count(),
-                std::chrono::duration<double>(t2 - t1).count(),
-                std::chrono::duration<double>(t2 - t0).count(), ru.ru_maxrss * 1024L, docs);
+    std::printf(
+        "mode=%s json_bytes=%zu parse_s=%.3f work_s=%.3f total_s=%.3f peak_rss_bytes=%ld "
+        "docs=%zu\n",
+        mode.c_str(), json_bytes, std::chrono::duration<double>(t1 - t0).count(),
+        std::chrono::duration<double>(t2 - t1).count(),
+        std::chrono::duration<double>(t2 - t0).count(), ru.ru_maxrss * 1024L, docs);
     return 0;
 }

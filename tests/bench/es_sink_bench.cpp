@@ -38,8 +38,8 @@ int main(int argc, char** argv) {
     std::ifstream in(argv[2]);
     for (std::string line; std::getline(in, line);) {
         auto v = json::parse(line).as_object();
-        base.push_back(Document{"agg", std::string(v.at("_id").as_string()),
-                                v.at("_source").as_object()});
+        base.push_back(
+            Document{"agg", std::string(v.at("_id").as_string()), v.at("_source").as_object()});
     }
     const std::size_t want = std::stoul(argv[3]);
     const std::size_t writers = std::stoul(argv[4]);
@@ -58,8 +58,14 @@ int main(int argc, char** argv) {
     MetricsRegistry metrics;
     http::Client client(io.get_executor(), &metrics);
     const auto& inst = config->pipelines.at(0).sinks.at(0);
-    PluginContext ctx{"bench", inst.id, logging::get("bench." + inst.id), io.get_executor(),
-                      workers.get_executor(), &metrics, &client, "/tmp"};
+    PluginContext ctx{"bench",
+                      inst.id,
+                      logging::get("bench." + inst.id),
+                      io.get_executor(),
+                      workers.get_executor(),
+                      &metrics,
+                      &client,
+                      "/tmp"};
     auto plugin = inst.loaded->descriptor->factory->create(ctx, inst.options);
     auto* sink = static_cast<Sink*>(plugin.get());
 
@@ -69,30 +75,39 @@ int main(int argc, char** argv) {
             std::rethrow_exception(e);
         }
     };
-    boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
-        if (auto started = co_await sink->start(); !started) {
-            throw Exception(started.error());
-        }
-    }, rethrow);
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+            if (auto started = co_await sink->start(); !started) {
+                throw Exception(started.error());
+            }
+        },
+        rethrow);
     io.run();
     io.restart();
     std::size_t next = 0, failed = 0;
     const auto t0 = std::chrono::steady_clock::now();
     for (std::size_t w = 0; w < writers; ++w) {
-        boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
-            while (next < docs.size()) {
-                std::vector<Document> one{std::move(docs[next++])};
-                auto r = co_await sink->write(std::move(one));
-                failed += r ? 0 : 1;
-            }
-        }, rethrow);
+        boost::asio::co_spawn(
+            io,
+            [&]() -> boost::asio::awaitable<void> {
+                while (next < docs.size()) {
+                    std::vector<Document> one{std::move(docs[next++])};
+                    auto r = co_await sink->write(std::move(one));
+                    failed += r ? 0 : 1;
+                }
+            },
+            rethrow);
     }
     io.run();
     io.restart();
-    boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
-        co_await sink->flush();
-        co_await sink->stop();
-    }, rethrow);
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+            co_await sink->flush();
+            co_await sink->stop();
+        },
+        rethrow);
     io.run();
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::printf("docs=%zu writers=%zu failed=%zu seconds=%.2f docs_per_s=%.0f\n", docs.size(),

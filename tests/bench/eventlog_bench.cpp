@@ -73,9 +73,12 @@ int analyze(const std::string& app_id, json::object attempt, const spot::Attempt
     spot::Run run;
     run.app_id = app_id;
     run.history_host = "bench";
-    run.app = json::object{{"id", app_id}, {"name", "bench"}, {"attempts", json::array{std::move(attempt)}}};
+    run.app = json::object{{"id", app_id},
+                           {"name", "bench"},
+                           {"attempts", json::array{std::move(attempt)}}};
     const auto t0 = std::chrono::steady_clock::now();
-    spot::core::Normalizer(spot::core::default_property_rules(), spot::logging::get("bench")).apply(run);
+    spot::core::Normalizer(spot::core::default_property_rules(), spot::logging::get("bench"))
+        .apply(run);
     std::vector<std::string> untimed;
     auto doc = spot::aggregators::aggregate::agg_document(run, 0, {}, "now", untimed);
     const auto t1 = std::chrono::steady_clock::now();
@@ -85,10 +88,11 @@ int analyze(const std::string& app_id, json::object attempt, const spot::Attempt
     const auto t2 = std::chrono::steady_clock::now();
     const double agg = std::chrono::duration<double>(t1 - t0).count();
     const double an = std::chrono::duration<double>(t2 - t1).count();
-    std::printf("aggregate_s=%.4f analyze_s=%.4f analyze_over_aggregate=%.3f findings=%zu "
-                "whatif_error=%.4f\n",
-                agg, an, an / agg, analysis.findings.size(),
-                analysis.whatif ? analysis.whatif->error : -1.0);
+    std::printf(
+        "aggregate_s=%.4f analyze_s=%.4f analyze_over_aggregate=%.3f findings=%zu "
+        "whatif_error=%.4f\n",
+        agg, an, an / agg, analysis.findings.size(),
+        analysis.whatif ? analysis.whatif->error : -1.0);
     return 0;
 }
 
@@ -105,8 +109,11 @@ int main(int argc, char** argv) {
     }
     const std::filesystem::path log = argv[2];
     auto store = local_directory(log.parent_path());
-    LogEntry entry{log.filename().string(), {log}, codec_of(log),
-                   static_cast<std::int64_t>(std::filesystem::file_size(log)), 0};
+    LogEntry entry{log.filename().string(),
+                   {log},
+                   codec_of(log),
+                   static_cast<std::int64_t>(std::filesystem::file_size(log)),
+                   0};
     // Small logs are parsed again until half a second has passed, so the figure is not noise.
     const auto t0 = std::chrono::steady_clock::now();
     const double c0 = cpu_seconds();
@@ -135,12 +142,13 @@ int main(int argc, char** argv) {
     }
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
-    std::printf("log=%s bytes=%lld rounds=%d wall_s=%.4f cpu_s=%.4f mb_per_s=%.1f mb_per_cpu_s=%.1f "
-                "peak_rss_mb=%.1f stages=%zu task_timings=%zu timings_mb=%.1f\n",
-                log.filename().c_str(), static_cast<long long>(parsed->bytes), rounds, wall, cpu,
-                static_cast<double>(parsed->bytes) / 1e6 / wall,
-                static_cast<double>(parsed->bytes) / 1e6 / cpu, ru.ru_maxrss / 1024.0,
-                attempt.at("stages").as_array().size(), timings,
-                static_cast<double>(timings * sizeof(spot::TaskTiming)) / 1e6);
+    std::printf(
+        "log=%s bytes=%lld rounds=%d wall_s=%.4f cpu_s=%.4f mb_per_s=%.1f mb_per_cpu_s=%.1f "
+        "peak_rss_mb=%.1f stages=%zu task_timings=%zu timings_mb=%.1f\n",
+        log.filename().c_str(), static_cast<long long>(parsed->bytes), rounds, wall, cpu,
+        static_cast<double>(parsed->bytes) / 1e6 / wall,
+        static_cast<double>(parsed->bytes) / 1e6 / cpu, ru.ru_maxrss / 1024.0,
+        attempt.at("stages").as_array().size(), timings,
+        static_cast<double>(timings * sizeof(spot::TaskTiming)) / 1e6);
     return 0;
 }

@@ -83,14 +83,17 @@ int main(int argc, char** argv) {
         const auto& props = doc.at("attempt").at("environment").at("sparkProperties").as_object();
         runs.push_back({std::move(*o), spot::property_of(props, "spark.corpus.rows").value_or(0)});
     }
-    std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.o.end_ms < b.o.end_ms; });
+    std::sort(runs.begin(), runs.end(),
+              [](const Run& a, const Run& b) { return a.o.end_ms < b.o.end_ms; });
     std::map<std::string, std::vector<std::size_t>> by_job;
     for (std::size_t i = 0; i < runs.size(); ++i) {
         by_job[runs[i].o.job].push_back(i);
     }
-    fmt::print("== regression: time-ordered median absolute % error of duration ({} runs, {} jobs)\n",
-               runs.size(), by_job.size());
-    fmt::print("{:<36} {:>5} {:>8} {:>8} {:>8} {:>8}\n", "job", "runs", "model", "last", "median", "input");
+    fmt::print(
+        "== regression: time-ordered median absolute % error of duration ({} runs, {} jobs)\n",
+        runs.size(), by_job.size());
+    fmt::print("{:<36} {:>5} {:>8} {:>8} {:>8} {:>8}\n", "job", "runs", "model", "last", "median",
+               "input");
     ModelOptions options;
     bool met = true;
     for (const auto& [job, idx] : by_job) {
@@ -120,9 +123,11 @@ int main(int argc, char** argv) {
         fmt::print("{:<36} {:>5} {:>7.1f}% {:>7.1f}% {:>7.1f}% {:>7.1f}%\n", job, idx.size(), m,
                    median(last), median(med), median(inp));
     }
-    fmt::print("target (<= 15%, better than every baseline, every job): {}\n\n", met ? "met" : "NOT met");
+    fmt::print("target (<= 15%, better than every baseline, every job): {}\n\n",
+               met ? "met" : "NOT met");
 
-    fmt::print("== setter on the measured grid: advised vs default (2 x 2 cores, 200 partitions)\n");
+    fmt::print(
+        "== setter on the measured grid: advised vs default (2 x 2 cores, 200 partitions)\n");
     const Config kDefault{2, 2, 0, 0, 200};
     auto same = [](const Config& a, const Config& b) {
         return a.executors == b.executors && a.cores == b.cores && a.partitions == b.partitions;
@@ -135,7 +140,8 @@ int main(int argc, char** argv) {
             for (auto i : idx) {
                 levels.insert(runs[i].rows);
                 const auto& c = runs[i].o.config;
-                if (std::none_of(grid.begin(), grid.end(), [&](const Config& g) { return same(g, c); })) {
+                if (std::none_of(grid.begin(), grid.end(),
+                                 [&](const Config& g) { return same(g, c); })) {
                     grid.push_back(c);
                 }
             }
@@ -189,15 +195,18 @@ int main(int argc, char** argv) {
                 }
                 saved.push_back((1 - ach / dch) * 100);
                 slowdown.push_back((ad / dd - 1) * 100);
-                fmt::print("  {:<4} {:<36} rows {:>8.0f}: advised {}x{} p{} -> {:+.0f}% core-hours, {:+.0f}% duration\n",
-                           goal_name(goal), job, level, a->advised.executors, a->advised.cores,
-                           a->advised.partitions, -saved.back(), slowdown.back());
+                fmt::print(
+                    "  {:<4} {:<36} rows {:>8.0f}: advised {}x{} p{} -> {:+.0f}% core-hours, "
+                    "{:+.0f}% duration\n",
+                    goal_name(goal), job, level, a->advised.executors, a->advised.cores,
+                    a->advised.partitions, -saved.back(), slowdown.back());
             }
         }
         if (goal == Goal::Cost) {
-            fmt::print("goal cost: median core-hours saved {:.1f}% (target >= 30%), median slowdown "
-                       "{:.1f}% (target <= 10%)\n",
-                       median(saved), median(slowdown));
+            fmt::print(
+                "goal cost: median core-hours saved {:.1f}% (target >= 30%), median slowdown "
+                "{:.1f}% (target <= 10%)\n",
+                median(saved), median(slowdown));
         } else {
             fmt::print("goal time: median {:.1f}% faster (target >= 15%)\n", -median(slowdown));
         }
@@ -217,14 +226,18 @@ int main(int argc, char** argv) {
         req.job = big.front().job;
         const auto started = std::chrono::steady_clock::now();
         auto a = advise(big, {}, req, Bounds{}, options);
-        took.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+        took.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                .count());
         if (!a || a->status != "ok") {
             fmt::print("refit of 1,000 runs failed\n");
             return 1;
         }
     }
     std::sort(took.begin(), took.end());
-    fmt::print("== refit: one job of {} runs, fit and Setter: median {:.1f} ms, max {:.1f} ms (target <= 50 ms)\n",
-               big.size(), median(took), took.back());
+    fmt::print(
+        "== refit: one job of {} runs, fit and Setter: median {:.1f} ms, max {:.1f} ms (target <= "
+        "50 ms)\n",
+        big.size(), median(took), took.back());
     return 0;
 }

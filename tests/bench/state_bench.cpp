@@ -19,8 +19,9 @@ namespace {
 json::value state_of(std::size_t runs) {
     json::array done;
     for (std::size_t i = 0; i < runs; ++i) {
-        done.push_back(json::object{{"id", fmt::format("application_1700000000000_{:06}", i)},
-                                    {"end_ms", 1'700'000'000'000 + static_cast<std::int64_t>(i) * 1000}});
+        done.push_back(
+            json::object{{"id", fmt::format("application_1700000000000_{:06}", i)},
+                         {"end_ms", 1'700'000'000'000 + static_cast<std::int64_t>(i) * 1000}});
     }
     return json::object{{"done", std::move(done)}};
 }
@@ -31,7 +32,9 @@ double median_ms(int reps, F&& f) {
     for (int i = 0; i < reps; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
         f(i);
-        took.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        took.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
     }
     std::sort(took.begin(), took.end());
     return took[took.size() / 2];
@@ -48,7 +51,8 @@ int main(int argc, char** argv) {
     if (!store.open()) {
         return 1;
     }
-    fmt::print("{:>10} {:>14} {:>22} {:>18}\n", "runs", "state bytes", "whole state per run", "journal per run");
+    fmt::print("{:>10} {:>14} {:>22} {:>18}\n", "runs", "state bytes", "whole state per run",
+               "journal per run");
     for (std::size_t runs : {1'000UL, 10'000UL, 100'000UL}) {
         const auto state = state_of(runs);
         const auto bytes = json::serialize(state).size();
@@ -58,8 +62,9 @@ int main(int argc, char** argv) {
             }
         });
         const double line = median_ms(200, [&](int i) {
-            const json::value cp = json::object{{"id", fmt::format("application_1800000000000_{:06}", i)},
-                                                {"end_ms", 1'800'000'000'000 + i}};
+            const json::value cp =
+                json::object{{"id", fmt::format("application_1800000000000_{:06}", i)},
+                             {"end_ms", 1'800'000'000'000 + i}};
             if (!store.append_journal("bench", cp)) {
                 std::abort();
             }

@@ -14,7 +14,8 @@ namespace {
 // The Prometheus text exposition format, line by line.
 bool valid_prometheus_text(const std::string& text, std::string& bad_line) {
     static const std::regex kHelp(R"(# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*)");
-    static const std::regex kType(R"(# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped))");
+    static const std::regex kType(
+        R"(# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped))");
     static const std::regex kSample(
         R"([a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*")*\})? -?[0-9.eE+-]+|[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? (NaN|\+Inf|-Inf))");
     std::istringstream in(text);
@@ -58,8 +59,8 @@ TEST_CASE("the admin endpoint serves health, readiness, status and Prometheus me
     CHECK(valid_prometheus_text(metrics.body, bad));
     INFO("bad line: " << bad);
     REQUIRE(eventually([&] {
-        return http_get(port, "/metrics").body.find("spot_runs_processed_total{pipeline=\"p\"} 5\n") !=
-               std::string::npos;
+        return http_get(port, "/metrics")
+                   .body.find("spot_runs_processed_total{pipeline=\"p\"} 5\n") != std::string::npos;
     }));
 
     auto status = status_of(port);

@@ -14,18 +14,25 @@ namespace json = boost::json;
 
 namespace {
 
-const fs::path kCorpus = fs::path(SPOT_SOURCE_DIR) / "tests" / "fixtures" / "recurring-corpus" / "events";
+const fs::path kCorpus =
+    fs::path(SPOT_SOURCE_DIR) / "tests" / "fixtures" / "recurring-corpus" / "events";
 constexpr const char* kJob = "recurring-orders-etl";
 
-fs::path write_config(const TempDir& dir, const std::string& top = "admin_listen: \"\"\n",
+fs::path write_config(const TempDir& dir,
+                      const std::string& top = "admin_listen: \"\"\n",
                       const std::string& advisor_extra = "") {
     const auto config = dir / "spot.yaml";
     write_file(config, "state_dir: " + (dir / "state").string() + "\n" + top +
                            "pipelines:\n  corpus:\n    poll_interval: 1s\n"
-                           "    source: {plugin: eventlog, dir: " + kCorpus.string() + "}\n"
+                           "    source: {plugin: eventlog, dir: " +
+                           kCorpus.string() +
+                           "}\n"
                            "    aggregators: [{plugin: spot-aggregate}, {plugin: analyze}]\n"
-                           "    sinks: [{plugin: file, dir: " + (dir / "out").string() + "}]\n"
-                           "    advisors:\n      - plugin: regression\n" + advisor_extra);
+                           "    sinks: [{plugin: file, dir: " +
+                           (dir / "out").string() +
+                           "}]\n"
+                           "    advisors:\n      - plugin: regression\n" +
+                           advisor_extra);
     return config;
 }
 
@@ -44,13 +51,15 @@ Answer advise(const fs::path& config, std::vector<std::string> args) {
 
 }  // namespace
 
-TEST_CASE("regression advisor: a pipeline learns the corpus' jobs, writes advice documents, and "
-          "spotd advise answers in every format",
-          "[daemon][regression]") {
+TEST_CASE(
+    "regression advisor: a pipeline learns the corpus' jobs, writes advice documents, and "
+    "spotd advise answers in every format",
+    "[daemon][regression]") {
     TempDir dir;
     const auto config = write_config(dir);
     std::string out, err;
-    REQUIRE(run({SPOTD, "--once", "--config", config.string()}, &out, &err, std::chrono::minutes(3)) == 0);
+    REQUIRE(run({SPOTD, "--once", "--config", config.string()}, &out, &err,
+                std::chrono::minutes(3)) == 0);
     // One advice document per refit: a job advises from its first run on (the cluster model
     // while it has fewer than 5), so every agg document is followed by one.
     const auto agg = read_lines(dir / "out" / "agg.jsonl");
@@ -102,18 +111,21 @@ TEST_CASE("regression advisor: a pipeline learns the corpus' jobs, writes advice
     CHECK(no_deadline.code == 2);
 
     // A restart learns nothing twice: the observations were kept, the log state says done.
-    REQUIRE(run({SPOTD, "--once", "--config", config.string()}, &out, &err, std::chrono::minutes(1)) == 0);
+    REQUIRE(run({SPOTD, "--once", "--config", config.string()}, &out, &err,
+                std::chrono::minutes(1)) == 0);
     auto again = advise(config, {"--format", "json"});
     REQUIRE(again.code == 0);
-    const auto relisted = json::parse(again.out);  // named: a range-for over a temporary's member dangles
+    const auto relisted =
+        json::parse(again.out);  // named: a range-for over a temporary's member dangles
     for (const auto& j : relisted.as_array()) {
         CHECK(j.at("runs").to_number<int>() == 30);
     }
 }
 
-TEST_CASE("regression advisor: a new advisor starts from the file sink's agg documents, and a "
-          "running daemon answers /api/v1/jobs while spotd advise reads the same state",
-          "[daemon][regression]") {
+TEST_CASE(
+    "regression advisor: a new advisor starts from the file sink's agg documents, and a "
+    "running daemon answers /api/v1/jobs while spotd advise reads the same state",
+    "[daemon][regression]") {
     TempDir first;
     REQUIRE(run({SPOTD, "--once", "--config", write_config(first).string()}, nullptr, nullptr,
                 std::chrono::minutes(3)) == 0);
@@ -121,25 +133,38 @@ TEST_CASE("regression advisor: a new advisor starts from the file sink's agg doc
     // documents an advisor cannot use were added: they are counted by reason, nothing else.
     TempDir dir;
     const auto seed = dir / "agg.jsonl";
-    write_file(seed, read_file(first / "out" / "agg.jsonl") +
-                         R"({"_id":"x","_source":{"id":"app-no-attempt","name":"x"}})" "\n" +
-                         R"({"_id":"y","_source":{"id":"app-no-duration","app_specific_data":{"classification":{"app":"y"}},"attempt":{"attemptId":"1"}}})" "\n");
+    write_file(
+        seed,
+        read_file(first / "out" / "agg.jsonl") +
+            R"({"_id":"x","_source":{"id":"app-no-attempt","name":"x"}})"
+            "\n" +
+            R"({"_id":"y","_source":{"id":"app-no-duration","app_specific_data":{"classification":{"app":"y"}},"attempt":{"attemptId":"1"}}})"
+            "\n");
     const auto port = free_port();
     const auto config = dir / "spot.yaml";
     write_file(config, "state_dir: " + (dir / "state").string() + "\n" +
                            fmt::format("admin_listen: 127.0.0.1:{}\n", port) +
                            "pipelines:\n  seeded:\n    poll_interval: 1s\n"
-                           "    source: {plugin: eventlog, dir: " + (dir / "empty").string() + "}\n"
-                           "    sinks: [{plugin: file, dir: " + (dir / "out").string() + "}]\n"
-                           "    advisors:\n      - plugin: regression\n        seed_file: " + seed.string() + "\n");
+                           "    source: {plugin: eventlog, dir: " +
+                           (dir / "empty").string() +
+                           "}\n"
+                           "    sinks: [{plugin: file, dir: " +
+                           (dir / "out").string() +
+                           "}]\n"
+                           "    advisors:\n      - plugin: regression\n        seed_file: " +
+                           seed.string() + "\n");
     fs::create_directories(dir / "empty");
     Process spotd({SPOTD, "--config", config.string()}, dir.path());
     REQUIRE(eventually([&] { return http_get(port, "/api/v1/jobs").status == 200; }));
     const auto jobs = json::parse(http_get(port, "/api/v1/jobs").body).as_array();
     REQUIRE(jobs.size() == 3);
     const auto metrics = http_get(port, "/metrics").body;
-    CHECK(metrics.find(R"(spot_advisor_runs_skipped_total{pipeline="seeded",reason="no_attempt"} 1)") != std::string::npos);
-    CHECK(metrics.find(R"(spot_advisor_runs_skipped_total{pipeline="seeded",reason="no_duration"} 1)") != std::string::npos);
+    CHECK(metrics.find(
+              R"(spot_advisor_runs_skipped_total{pipeline="seeded",reason="no_attempt"} 1)") !=
+          std::string::npos);
+    CHECK(metrics.find(
+              R"(spot_advisor_runs_skipped_total{pipeline="seeded",reason="no_duration"} 1)") !=
+          std::string::npos);
     CHECK(jobs[0].at("pipeline").as_string() == "seeded");
     const auto job = http_get(port, std::string("/api/v1/jobs/") + kJob);
     REQUIRE(job.status == 200);

@@ -19,7 +19,8 @@ namespace {
 
 // The analysis of each log, by application name (`by_file`: by file name).
 std::map<std::string, json::object> analyze(const std::vector<std::string>& files,
-                                            std::string* err = nullptr, int* code = nullptr,
+                                            std::string* err = nullptr,
+                                            int* code = nullptr,
                                             bool by_file = false) {
     std::vector<std::string> argv{SPOTD, "analyze", "--format", "json"};
     argv.insert(argv.end(), files.begin(), files.end());
@@ -80,17 +81,23 @@ TEST_CASE("spotd analyze: every generated fixture log gets the finding of what i
         const char* why;
     };
     const Expect expectations[] = {
-        {"gen-rdd-skew-spill", {"spill", "task_skew"},
+        {"gen-rdd-skew-spill",
+         {"spill", "task_skew"},
          "skewed keys: one shuffle partition reads ~6x the median; the small heap spills"},
-        {"gen-task-failures", {"failures"},
+        {"gen-task-failures",
+         {"failures"},
          "tasks fail and are retried, one job fails for good, a stage is cancelled"},
-        {"gen-lc-executor-loss", {"failures"},
+        {"gen-lc-executor-loss",
+         {"failures"},
          "an executor is killed mid-shuffle: ExecutorLostFailure, FetchFailed, stage re-attempt"},
-        {"gen-lc-dynamic-allocation", {"driver_bound"},
+        {"gen-lc-dynamic-allocation",
+         {"driver_bound"},
          "12 s of driver-only time between jobs, during which the executors are released"},
-        {"gen-python-udfs", {"driver_bound"},
+        {"gen-python-udfs",
+         {"driver_bound"},
          "toPandas and the Python UDF setup keep the driver alone for most of the run"},
-        {"gen-sql-orders-etl", {"failures", "io_shape"},
+        {"gen-sql-orders-etl",
+         {"failures", "io_shape"},
          "one query fails on purpose; the job writes ~8x what it reads"},
     };
     for (const auto& x : expectations) {
@@ -109,7 +116,8 @@ TEST_CASE("spotd analyze: every generated fixture log gets the finding of what i
         }
     }
     CHECK(counted_loss);
-    for (const char* codec : {"gen-codec-lz4", "gen-codec-snappy", "gen-codec-zstd", "gen-codec-lzf"}) {
+    for (const char* codec :
+         {"gen-codec-lz4", "gen-codec-snappy", "gen-codec-zstd", "gen-codec-lzf"}) {
         INFO(codec << ": the same small job, only written and read: nothing worth a ticket");
         REQUIRE(runs.contains(codec));
         CHECK(runs.at(codec).at("severity_value").to_number<std::int64_t>() <= 1);
@@ -125,17 +133,20 @@ TEST_CASE("spotd analyze: every generated fixture log gets the finding of what i
     CHECK(errors[errors.size() / 2] <= 0.10);
 }
 
-TEST_CASE("spotd analyze: Spark's own test logs all pass, and a corrupt file is named with its line",
-          "[daemon][analyze]") {
+TEST_CASE(
+    "spotd analyze: Spark's own test logs all pass, and a corrupt file is named with its line",
+    "[daemon][analyze]") {
     TempDir dir;
     write_file(dir / "notes.txt", "this is not a Spark event log\n");
     // A real log whose middle line is broken.
     const auto real = shared_dir() / "fixtures" / "spark" / "spark-events" / "local-1422981759269";
     auto text = read_file(real);
-    text.insert(text.find('\n', text.size() / 2) + 1, "{\"Event\":\"SparkListenerTaskEnd\", broken\n");
+    text.insert(text.find('\n', text.size() / 2) + 1,
+                "{\"Event\":\"SparkListenerTaskEnd\", broken\n");
     write_file(dir / "local-broken", text);
     std::vector<std::string> files;
-    for (const auto& e : fs::directory_iterator(shared_dir() / "fixtures" / "spark" / "spark-events")) {
+    for (const auto& e :
+         fs::directory_iterator(shared_dir() / "fixtures" / "spark" / "spark-events")) {
         files.push_back(e.path().string());
     }
     std::string err;

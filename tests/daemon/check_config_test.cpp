@@ -27,7 +27,8 @@ const BadConfig kCases[] = {
     {"unknown top-level key", "state_dri: /tmp\npipelines:\n  p:\n" SRC SINK, "1:1",
      "unknown option 'state_dri'; did you mean 'state_dir'?"},
     {"no pipelines", "state_dir: /tmp\n", "1:1", "expected a map of at least one pipeline"},
-    {"pipeline without source", "pipelines:\n  p:\n" SINK, "3:5", "missing required option 'source'"},
+    {"pipeline without source", "pipelines:\n  p:\n" SINK, "3:5",
+     "missing required option 'source'"},
     {"pipeline without sinks", "pipelines:\n  p:\n" SRC, "3:5", "at least one sink is required"},
     {"unknown plugin", "pipelines:\n  p:\n" SRC "    sinks: [{plugin: fiel, dir: out}]\n", "4:22",
      "unknown plugin 'fiel'; did you mean 'file'?"},
@@ -37,15 +38,18 @@ const BadConfig kCases[] = {
      "pipelines:\n  p:\n" SRC "    sinks:\n      - plugin: file\n        dir: out\n"
      "        max_file_sise: 1MiB\n",
      "7:9", "unknown option 'max_file_sise'; did you mean 'max_file_size'?"},
-    {"missing required plugin option", "pipelines:\n  p:\n" SRC "    sinks:\n      - plugin: file\n",
-     "5:9", "missing required option 'dir'"},
+    {"missing required plugin option",
+     "pipelines:\n  p:\n" SRC "    sinks:\n      - plugin: file\n", "5:9",
+     "missing required option 'dir'"},
     {"duration without unit", "pipelines:\n  p:\n    poll_interval: 10\n" SRC SINK, "3:20",
      "invalid duration '10'"},
     {"duration with a bad unit", "shutdown_grace: 5x\npipelines:\n  p:\n" SRC SINK, "1:17",
      "invalid duration '5x'"},
-    {"bad size", "pipelines:\n  p:\n" SRC "    sinks: [{plugin: file, dir: out, max_file_size: 64 furlongs}]\n",
+    {"bad size",
+     "pipelines:\n  p:\n" SRC "    sinks: [{plugin: file, dir: out, max_file_size: 64 furlongs}]\n",
      "4:53", "invalid size '64 furlongs'"},
-    {"size out of range", "pipelines:\n  p:\n" SRC "    sinks: [{plugin: file, dir: out, max_file_size: 1KiB}]\n",
+    {"size out of range",
+     "pipelines:\n  p:\n" SRC "    sinks: [{plugin: file, dir: out, max_file_size: 1KiB}]\n",
      "4:53", "size 1KiB is out of range"},
     {"not a boolean", "pipelines:\n  p:\n    skip_exceptions: maybe\n" SRC SINK, "3:22",
      "expected true or false, got 'maybe'"},
@@ -54,8 +58,9 @@ const BadConfig kCases[] = {
     {"not an integer", "pipelines:\n  p:\n    concurrency: eight\n" SRC SINK, "3:18",
      "expected an integer, got 'eight'"},
     {"bad enum", "log_level: loud\npipelines:\n  p:\n" SRC SINK, "1:12", "'loud' is not one of"},
-    {"bad regex", "pipelines:\n  p:\n    source: {plugin: runfiles, dir: runs, include: '(['}\n" SINK,
-     "3:52", "invalid regular expression"},
+    {"bad regex",
+     "pipelines:\n  p:\n    source: {plugin: runfiles, dir: runs, include: '(['}\n" SINK, "3:52",
+     "invalid regular expression"},
     {"unset environment variable",
      "pipelines:\n  p:\n    source: {plugin: runfiles, dir: '${SPOT_TEST_SURELY_UNSET}'}\n" SINK,
      "3:37", "environment variable 'SPOT_TEST_SURELY_UNSET' is not set"},
@@ -105,8 +110,8 @@ TEST_CASE("spotd --check-config reports every error of a file in one pass", "[da
 
 TEST_CASE("spotd --check-config accepts every shipped example config", "[daemon][config]") {
     int checked = 0;
-    for (const auto& entry :
-         std::filesystem::directory_iterator(std::filesystem::path(SPOT_SOURCE_DIR) / "deploy" / "examples")) {
+    for (const auto& entry : std::filesystem::directory_iterator(
+             std::filesystem::path(SPOT_SOURCE_DIR) / "deploy" / "examples")) {
         if (entry.path().extension() != ".yaml") {
             continue;
         }

@@ -18,7 +18,8 @@ struct DaemonFixture {
     std::filesystem::path state = dir / "state";
 
     // `body` is the pipeline's enrichers/aggregators part; runfiles source and file sink added.
-    std::string pipeline_yaml(const std::string& name, const std::string& body,
+    std::string pipeline_yaml(const std::string& name,
+                              const std::string& body,
                               const std::string& pipeline_options = "") const {
         return fmt::format(
             "  {}:\n{}    source: {{plugin: runfiles, dir: {}}}\n{}"

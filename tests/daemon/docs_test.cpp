@@ -8,7 +8,8 @@ using namespace spot::test;
 TEST_CASE("docs/configuration.md is what `spotd reference` prints", "[daemon][docs]") {
     std::string out;
     REQUIRE(run({SPOTD, "reference"}, &out) == 0);
-    const auto committed = read_file(std::filesystem::path(SPOT_SOURCE_DIR) / "docs" / "configuration.md");
+    const auto committed =
+        read_file(std::filesystem::path(SPOT_SOURCE_DIR) / "docs" / "configuration.md");
     INFO("docs/configuration.md is stale: run `cmake --build build --target docs`");
     CHECK(committed == out);
     CHECK(out.find("### `file` (sink") != std::string::npos);
@@ -18,7 +19,8 @@ TEST_CASE("every plugin folder has a README whose options block is generated", "
     std::string list;
     REQUIRE(run({SPOTD, "plugins"}, &list) == 0);
     int plugins = 0;
-    for (const auto& kind : std::filesystem::directory_iterator(std::filesystem::path(SPOT_SOURCE_DIR) / "plugins")) {
+    for (const auto& kind :
+         std::filesystem::directory_iterator(std::filesystem::path(SPOT_SOURCE_DIR) / "plugins")) {
         if (!kind.is_directory()) {
             continue;
         }
@@ -26,12 +28,14 @@ TEST_CASE("every plugin folder has a README whose options block is generated", "
             const auto name = folder.path().filename().string();
             INFO("plugin folder " << folder.path());
             ++plugins;
-            CHECK((list.find(name + " ") == 0 || list.find("\n" + name + " ") != std::string::npos));
+            CHECK(
+                (list.find(name + " ") == 0 || list.find("\n" + name + " ") != std::string::npos));
             const auto readme = read_file(folder.path() / "README.md");
             REQUIRE_FALSE(readme.empty());
             std::string described;
             REQUIRE(run({SPOTD, "describe", name, "--format", "md"}, &described) == 0);
-            const std::string block = "<!-- spot:options -->\n" + described + "<!-- /spot:options -->";
+            const std::string block =
+                "<!-- spot:options -->\n" + described + "<!-- /spot:options -->";
             CHECK(readme.find(block) != std::string::npos);
         }
     }

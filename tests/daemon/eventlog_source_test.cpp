@@ -18,9 +18,10 @@ TEST_CASE("eventlog: two logs of one application attempt make one run and a warn
     fs::copy(src, dir / "logs" / "local-1422981780767");
     fs::copy(src, dir / "logs" / "copy-of-local-1422981780767");
     const auto config = dir / "spot.yaml";
-    write_file(config, "state_dir: " + (dir / "state").string() + "\nadmin_listen: \"\"\npipelines:\n  p:\n" +
-                           "    source: {plugin: eventlog, dir: " + (dir / "logs").string() + "}\n" +
-                           "    aggregators: [{plugin: spot-aggregate}]\n" +
+    write_file(config, "state_dir: " + (dir / "state").string() +
+                           "\nadmin_listen: \"\"\npipelines:\n  p:\n" +
+                           "    source: {plugin: eventlog, dir: " + (dir / "logs").string() +
+                           "}\n" + "    aggregators: [{plugin: spot-aggregate}]\n" +
                            "    sinks: [{plugin: file, dir: " + (dir / "out").string() + "}]\n");
     std::string out, err;
     REQUIRE(run({SPOTD, "--once", "--config", config.string()}, &out, &err) == 0);
@@ -37,9 +38,10 @@ TEST_CASE("eventlog: two logs of one application attempt make one run and a warn
     CHECK((out + err).find("new=0") != std::string::npos);
 }
 
-TEST_CASE("eventlog: a log gone from the directory is forgotten once older than forget_after, and one "
-          "still there is never processed again",
-          "[daemon][eventlog]") {
+TEST_CASE(
+    "eventlog: a log gone from the directory is forgotten once older than forget_after, and one "
+    "still there is never processed again",
+    "[daemon][eventlog]") {
     const auto src = shared_dir() / "fixtures" / "spark" / "spark-events" / "local-1422981780767";
     TempDir dir;
     fs::create_directories(dir / "logs");
@@ -47,21 +49,26 @@ TEST_CASE("eventlog: a log gone from the directory is forgotten once older than 
     fs::copy(src, old_log);
     fs::last_write_time(old_log, fs::file_time_type::clock::now() - std::chrono::hours(24 * 60));
     const auto config = dir / "spot.yaml";
-    write_file(config, "state_dir: " + (dir / "state").string() + "\nadmin_listen: \"\"\npipelines:\n  p:\n" +
-                           "    source: {plugin: eventlog, dir: " + (dir / "logs").string() + ", forget_after: 30d}\n" +
+    write_file(config, "state_dir: " + (dir / "state").string() +
+                           "\nadmin_listen: \"\"\npipelines:\n  p:\n" +
+                           "    source: {plugin: eventlog, dir: " + (dir / "logs").string() +
+                           ", forget_after: 30d}\n" +
                            "    aggregators: [{plugin: spot-aggregate}]\n" +
                            "    sinks: [{plugin: file, dir: " + (dir / "out").string() + "}]\n");
     std::string out, err;
     REQUIRE(run({SPOTD, "--once", "--config", config.string()}, &out, &err) == 0);
     CHECK(read_lines(dir / "out" / "agg.jsonl").size() == 1);
-    CHECK(read_file(dir / "state" / "p.state.json").find("local-1422981780767") != std::string::npos);
+    CHECK(read_file(dir / "state" / "p.state.json").find("local-1422981780767") !=
+          std::string::npos);
     // Still there, 60 days old: remembered, not processed again.
     REQUIRE(run({SPOTD, "--once", "--config", config.string()}, &out, &err) == 0);
     CHECK(read_lines(dir / "out" / "agg.jsonl").size() == 1);
-    CHECK(read_file(dir / "state" / "p.state.json").find("local-1422981780767") != std::string::npos);
+    CHECK(read_file(dir / "state" / "p.state.json").find("local-1422981780767") !=
+          std::string::npos);
     // Gone (Spark's cleaner): forgotten.
     fs::remove(old_log);
     REQUIRE(run({SPOTD, "--once", "--config", config.string()}, &out, &err) == 0);
     CHECK((out + err).find("forgot logs gone from the directory count=1") != std::string::npos);
-    CHECK(read_file(dir / "state" / "p.state.json").find("local-1422981780767") == std::string::npos);
+    CHECK(read_file(dir / "state" / "p.state.json").find("local-1422981780767") ==
+          std::string::npos);
 }

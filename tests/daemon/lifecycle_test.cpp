@@ -11,8 +11,9 @@ TEST_CASE("batch mode (--once) processes every run, commits it, and a second pas
           "[daemon][lifecycle]") {
     DaemonFixture f;
     write_runs(f.runs, 12);
-    f.write_config(f.pipeline_yaml("p", "    enrichers: [{plugin: classify}]\n"
-                                        "    aggregators: [{plugin: test-echo}]\n"));
+    f.write_config(f.pipeline_yaml("p",
+                                   "    enrichers: [{plugin: classify}]\n"
+                                   "    aggregators: [{plugin: test-echo}]\n"));
     std::string out, err;
     REQUIRE(run({SPOTD, "--once", "--config", f.config.string()}, &out, &err) == 0);
     auto ids = f.ids();
@@ -30,8 +31,9 @@ TEST_CASE("batch mode (--once) processes every run, commits it, and a second pas
 TEST_CASE("a failing enricher gives an err document and the run still lands", "[daemon][errors]") {
     DaemonFixture f;
     write_runs(f.runs, 4);
-    f.write_config(f.pipeline_yaml("p", "    enrichers: [{plugin: test-fail, match: 'job_2$'}]\n"
-                                        "    aggregators: [{plugin: test-echo}]\n"));
+    f.write_config(f.pipeline_yaml("p",
+                                   "    enrichers: [{plugin: test-fail, match: 'job_2$'}]\n"
+                                   "    aggregators: [{plugin: test-echo}]\n"));
     std::string err;
     REQUIRE(run({SPOTD, "--once", "--config", f.config.string()}, nullptr, &err) == 0);
     CHECK(f.ids().size() == 4);
@@ -50,8 +52,7 @@ TEST_CASE("a failing enricher gives an err document and the run still lands", "[
     CHECK(spot.contains("time_processed"));
 }
 
-TEST_CASE("skip_exceptions false stops on the first failure with exit code 1",
-          "[daemon][errors]") {
+TEST_CASE("skip_exceptions false stops on the first failure with exit code 1", "[daemon][errors]") {
     DaemonFixture f;
     write_runs(f.runs, 6);
     f.write_config(f.pipeline_yaml("p",
@@ -65,8 +66,7 @@ TEST_CASE("skip_exceptions false stops on the first failure with exit code 1",
     CHECK(f.ids().size() < 6);
 }
 
-TEST_CASE("a malformed run file becomes an err document and the pass goes on",
-          "[daemon][errors]") {
+TEST_CASE("a malformed run file becomes an err document and the pass goes on", "[daemon][errors]") {
     DaemonFixture f;
     write_runs(f.runs, 3);
     write_file(f.runs / "broken.json", "{\"id\": \"x\", \"attempts\": [");
@@ -128,18 +128,18 @@ TEST_CASE("a corrupt state file stops spotd with a clear error instead of reproc
     CHECK(f.ids().empty());
 }
 
-TEST_CASE("a source's exclude filter skips matching runs",
-          "[daemon][lifecycle]") {
+TEST_CASE("a source's exclude filter skips matching runs", "[daemon][lifecycle]") {
     DaemonFixture f;
     write_runs(f.runs, 3, "keep");
     write_file(f.runs / "run-skip.json",
                R"({"id":"local-skip","name":"skip me","attempts":[{"duration":1}]})");
-    write_file(f.config, fmt::format("state_dir: {}\nplugin_dir: {}\nlog_format: text\npipelines:\n"
-                                     "  p:\n    source: {{plugin: runfiles, dir: {}, exclude: '^skip'}}\n"
-                                     "    aggregators: [{{plugin: test-echo}}]\n"
-                                     "    sinks: [{{plugin: file, dir: {}}}]\n",
-                                     f.state.string(), SPOT_TEST_PLUGIN_DIR, f.runs.string(),
-                                     f.out.string()));
+    write_file(f.config,
+               fmt::format("state_dir: {}\nplugin_dir: {}\nlog_format: text\npipelines:\n"
+                           "  p:\n    source: {{plugin: runfiles, dir: {}, exclude: '^skip'}}\n"
+                           "    aggregators: [{{plugin: test-echo}}]\n"
+                           "    sinks: [{{plugin: file, dir: {}}}]\n",
+                           f.state.string(), SPOT_TEST_PLUGIN_DIR, f.runs.string(),
+                           f.out.string()));
     REQUIRE(run({SPOTD, "--once", "--config", f.config.string()}) == 0);
     auto ids = f.ids();
     CHECK(ids.size() == 3);

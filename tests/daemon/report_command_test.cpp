@@ -14,15 +14,16 @@ namespace json = boost::json;
 
 namespace {
 
-const fs::path kCorpus = fs::path(SPOT_SOURCE_DIR) / "tests" / "fixtures" / "recurring-corpus" / "events";
+const fs::path kCorpus =
+    fs::path(SPOT_SOURCE_DIR) / "tests" / "fixtures" / "recurring-corpus" / "events";
 constexpr const char* kChromium = "/usr/bin/chromium";
 
 // The DOM of `page` after its scripts ran (at most 30 s of page time), and what Chromium logged.
 std::string rendered_dom(const fs::path& page, const TempDir& dir, std::string* log) {
     std::string dom;
     // The flags a closed network needs: no background fetches, no first-run, a fresh profile.
-    const int code = run({kChromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                          "--no-first-run", "--disable-background-networking",
+    const int code = run({kChromium, "--headless", "--no-sandbox", "--disable-gpu",
+                          "--disable-quic", "--no-first-run", "--disable-background-networking",
                           "--disable-component-update", "--disable-sync", "--enable-logging=stderr",
                           "--v=0", "--user-data-dir=" + (dir / "profile").string(),
                           "--virtual-time-budget=30000", "--dump-dom", "file://" + page.string()},
@@ -66,18 +67,22 @@ TEST_CASE("spotd report: a job's page renders every chart in headless Chromium w
     TempDir dir;
     const auto config = dir / "spot.yaml";
     write_file(config, "state_dir: " + (dir / "state").string() + "\nadmin_listen: \"\"\n" +
-                           "pipelines:\n  corpus:\n    source: {plugin: eventlog, dir: " + kCorpus.string() +
+                           "pipelines:\n  corpus:\n    source: {plugin: eventlog, dir: " +
+                           kCorpus.string() +
                            "}\n    aggregators: [{plugin: spot-aggregate}, {plugin: analyze}]\n"
-                           "    sinks: [{plugin: file, dir: " + (dir / "out").string() + "}]\n"
+                           "    sinks: [{plugin: file, dir: " +
+                           (dir / "out").string() +
+                           "}]\n"
                            "    advisors: [{plugin: regression}]\n");
-    REQUIRE(run({SPOTD, "--once", "--config", config.string()}, nullptr, nullptr, std::chrono::minutes(3)) == 0);
+    REQUIRE(run({SPOTD, "--once", "--config", config.string()}, nullptr, nullptr,
+                std::chrono::minutes(3)) == 0);
 
     std::string html, err;
-    REQUIRE(run({SPOTD, "report", "--config", config.string(), "--job", "recurring-orders-etl"}, &html,
-                &err, std::chrono::minutes(1)) == 0);
+    REQUIRE(run({SPOTD, "report", "--config", config.string(), "--job", "recurring-orders-etl"},
+                &html, &err, std::chrono::minutes(1)) == 0);
     INFO(err);
     CHECK(html.starts_with("<!DOCTYPE html>"));
-    CHECK(html.find("/*SPOT_") == std::string::npos);  // every marker replaced
+    CHECK(html.find("/*SPOT_") == std::string::npos);              // every marker replaced
     CHECK(html.find("t.version=\"6.4.0\"") != std::string::npos);  // Vega inlined: no network
     CHECK(html.find("<script src=") == std::string::npos);
     const auto page = dir / "job.html";
@@ -106,13 +111,14 @@ TEST_CASE("spotd report: a job's page renders every chart in headless Chromium w
     CHECK(count(duration, "mark-symbol role-mark") >= 1);
     CHECK(count(duration, "aria-roledescription=\"point\"") == 30);
     CHECK(count(core_hours, "aria-roledescription=\"point\"") == 30);
-    CHECK(count(duration, "mark-area") >= 1);  // the fitted band
+    CHECK(count(duration, "mark-area") >= 1);          // the fitted band
     CHECK(count(whatif, "mark-rule role-mark") == 1);  // the run's actual executor count
 
     // The advice table shows the advisor's own advice.
     std::string advice;
     REQUIRE(run({SPOTD, "advise", "--config", config.string(), "--job", "recurring-orders-etl",
-                 "--format", "json"}, &advice) == 0);
+                 "--format", "json"},
+                &advice) == 0);
     const auto a = json::parse(advice).as_object();
     for (const auto& p : a.at("advised").as_array()) {
         const std::string row = "<td>" + std::string(p.at("key").as_string()) + "</td>";
@@ -121,7 +127,8 @@ TEST_CASE("spotd report: a job's page renders every chart in headless Chromium w
 
     // A mistyped job: exit 1 and the closest names; no job at all: a usage error.
     std::string none;
-    CHECK(run({SPOTD, "report", "--config", config.string(), "--job", "recurring-order-etl"}, nullptr, &none) == 1);
+    CHECK(run({SPOTD, "report", "--config", config.string(), "--job", "recurring-order-etl"},
+              nullptr, &none) == 1);
     CHECK(none.find("closest known jobs: recurring-orders-etl") != std::string::npos);
     CHECK(run({SPOTD, "report", "--config", config.string()}) == 2);
 }

@@ -31,15 +31,17 @@ TEST_CASE("spotd notifies systemd: READY, STATUS and WATCHDOG", "[daemon][system
     ::unsetenv("WATCHDOG_USEC");
 
     std::string all;
-    REQUIRE(eventually([&] {
-        char buf[512];
-        ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
-        if (n > 0) {
-            all.append(buf, static_cast<std::size_t>(n)).append("\n");
-        }
-        return all.find("READY=1") != std::string::npos &&
-               all.find("WATCHDOG=1") != std::string::npos;
-    }, std::chrono::seconds(10)));
+    REQUIRE(eventually(
+        [&] {
+            char buf[512];
+            ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+            if (n > 0) {
+                all.append(buf, static_cast<std::size_t>(n)).append("\n");
+            }
+            return all.find("READY=1") != std::string::npos &&
+                   all.find("WATCHDOG=1") != std::string::npos;
+        },
+        std::chrono::seconds(10)));
     CHECK(all.find("STATUS=1 pipeline(s)") != std::string::npos);
     spotd.signal(SIGTERM);
     CHECK(spotd.wait(std::chrono::seconds(20)) == 0);

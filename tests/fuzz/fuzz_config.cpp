@@ -12,8 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return r;
     }();
     static const std::string file = "/tmp/spot-fuzz-config-" + std::to_string(::getpid()) + ".yaml";
-    std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(data),
-                                                static_cast<std::streamsize>(size));
+    std::ofstream(file, std::ios::binary)
+        .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
     auto cfg = spot::core::load_config(file, registry);
     (void)cfg;
     return 0;

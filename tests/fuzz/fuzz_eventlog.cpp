@@ -10,8 +10,8 @@
 using namespace spot::sources::eventlog;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const std::filesystem::path dir =
-        std::filesystem::temp_directory_path() / ("spot-fuzz-eventlog-" + std::to_string(::getpid()));
+    static const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                             ("spot-fuzz-eventlog-" + std::to_string(::getpid()));
     static const bool made = std::filesystem::create_directories(dir) || true;
     (void)made;
     std::ofstream(dir / "log", std::ios::binary)

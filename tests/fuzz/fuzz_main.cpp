@@ -51,7 +51,8 @@ int main(int argc, char** argv) {
             std::ostringstream text;
             text << in.rdbuf();
             std::string input = text.str();
-            LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(input.data()), input.size());
+            LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(input.data()),
+                                   input.size());
             ++inputs;
             std::string current = input;
             for (int m = 0; m < mutations; ++m) {

@@ -12,7 +12,8 @@ using namespace spot::sources::eventlog;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const std::filesystem::path file =
-        std::filesystem::temp_directory_path() / ("spot-fuzz-zip-" + std::to_string(::getpid()) + ".zip");
+        std::filesystem::temp_directory_path() /
+        ("spot-fuzz-zip-" + std::to_string(::getpid()) + ".zip");
     std::ofstream(file, std::ios::binary | std::ios::trunc)
         .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
     ZipLimits limits;

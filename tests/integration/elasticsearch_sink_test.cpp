@@ -25,21 +25,23 @@ const char* const kProducts[] = {"opensearch", "elasticsearch"};
 struct Spotd {
     TempDir dir;
     fs::path config = dir / "spot.yaml";
-    void write(unsigned short es_port, const std::string& prefix, const std::string& sink_extra = "",
+    void write(unsigned short es_port,
+               const std::string& prefix,
+               const std::string& sink_extra = "",
                bool file_sink = false) const {
-        std::string yaml = "state_dir: " + (dir / "state").string() +
-                           "\nadmin_listen: \"\"\npipelines:\n  p:\n    source:\n"
-                           "      plugin: history\n      url: http://127.0.0.1:" +
-                           std::to_string(shs_port()) +
-                           "\n      lookback: 36500d\n      time_step: 36500d\n"
-                           "      completion_timeout: 0s\n"
-                           "    aggregators:\n      - plugin: spot-aggregate\n        raw: true\n"
-                           "    sinks:\n      - plugin: elasticsearch\n        url: http://127.0.0.1:" +
-                           std::to_string(es_port) + "\n        agg_index: " + prefix +
-                           "_agg\n        raw_index: " + prefix + "_raw\n        err_index: " + prefix +
-                           "_err\n" +
-                           (sink_extra.find("linger") == std::string::npos ? "        linger: 50ms\n" : "") +
-                           sink_extra;
+        std::string yaml =
+            "state_dir: " + (dir / "state").string() +
+            "\nadmin_listen: \"\"\npipelines:\n  p:\n    source:\n"
+            "      plugin: history\n      url: http://127.0.0.1:" +
+            std::to_string(shs_port()) +
+            "\n      lookback: 36500d\n      time_step: 36500d\n"
+            "      completion_timeout: 0s\n"
+            "    aggregators:\n      - plugin: spot-aggregate\n        raw: true\n"
+            "    sinks:\n      - plugin: elasticsearch\n        url: http://127.0.0.1:" +
+            std::to_string(es_port) + "\n        agg_index: " + prefix +
+            "_agg\n        raw_index: " + prefix + "_raw\n        err_index: " + prefix + "_err\n" +
+            (sink_extra.find("linger") == std::string::npos ? "        linger: 50ms\n" : "") +
+            sink_extra;
         if (file_sink) {
             yaml += "      - plugin: file\n        dir: " + (dir / "out").string() + "\n";
         }
@@ -169,7 +171,8 @@ TEST_CASE("elasticsearch: a mapping conflict becomes an err document naming the 
             CHECK(spot.at("error").at("stage").as_string() == "sink:elasticsearch");
             CHECK(spot.at("error").at("type").as_string() == "BulkItemError");
             CHECK(spot.at("index").as_string() == "t3_agg");
-            CHECK(std::string(spot.at("error").at("message").as_string()).find("name") != std::string::npos);
+            CHECK(std::string(spot.at("error").at("message").as_string()).find("name") !=
+                  std::string::npos);
             apps.insert(std::string(spot.at("spark_app_id").as_string()));
         }
         CHECK(apps.size() >= 20);  // each err document names its run
@@ -277,8 +280,9 @@ TEST_CASE("elasticsearch: end to end, the dashboards' fields are in the document
 }
 
 // The leaf types a node gave the fields matching `pattern` in `index` (GET _mapping/field).
-TEST_CASE("elasticsearch: the run analysis is typed by the index template, and every field of "
-          "Spot's own dashboards is in the documents with the type they expect") {
+TEST_CASE(
+    "elasticsearch: the run analysis is typed by the index template, and every field of "
+    "Spot's own dashboards is in the documents with the type they expect") {
     const auto dashboards = load_dashboards(spot_dashboards());
     REQUIRE(dashboards.fields.contains("spot_agg_*"));
     const std::size_t attempts = server_attempts();
@@ -290,7 +294,8 @@ TEST_CASE("elasticsearch: the run analysis is typed by the index template, and e
         std::string yaml = read_file(s.config);
         const std::string agg = "      - plugin: spot-aggregate\n        raw: true\n";
         yaml.replace(yaml.find(agg), agg.size(),
-                     agg + "      - plugin: analyze\n        gates: false\n");  // short fixture runs
+                     agg +
+                         "      - plugin: analyze\n        gates: false\n");  // short fixture runs
         write_file(s.config, yaml);
         std::string log;
         const int code = s.once(&log);
@@ -299,7 +304,8 @@ TEST_CASE("elasticsearch: the run analysis is typed by the index template, and e
         std::vector<json::value> docs;
         std::size_t with_findings = 0;
         for (auto& [id, d] : all_docs(port, "t12_agg")) {
-            with_findings += d.at("attempt").at("analysis").at("findings_count").to_number<std::int64_t>() > 0;
+            with_findings +=
+                d.at("attempt").at("analysis").at("findings_count").to_number<std::int64_t>() > 0;
             docs.emplace_back(std::move(d));
         }
         CHECK(docs.size() == attempts);
@@ -309,7 +315,8 @@ TEST_CASE("elasticsearch: the run analysis is typed by the index template, and e
         for (const auto& m : c.missing) {
             UNSCOPED_INFO("missing in documents read back: " << m);
         }
-        std::cout << product << ": Spot dashboard field coverage " << c.found << "/" << c.total << "\n";
+        std::cout << product << ": Spot dashboard field coverage " << c.found << "/" << c.total
+                  << "\n";
         CHECK(c.total >= 10);
         CHECK(c.found == c.total);
         // The type each dashboard field expects is the one the index has (explicit, not guessed).
@@ -332,7 +339,9 @@ TEST_CASE("elasticsearch: the run analysis is typed by the index template, and e
     }
 }
 
-TEST_CASE("elasticsearch: the node stopped mid-crawl and started again: every document once, spool empty") {
+TEST_CASE(
+    "elasticsearch: the node stopped mid-crawl and started again: every document once, spool "
+    "empty") {
     const std::size_t attempts = server_attempts();
     for (const char* product : kProducts) {
         INFO(product);
@@ -342,7 +351,8 @@ TEST_CASE("elasticsearch: the node stopped mid-crawl and started again: every do
         // A slow crawl (one run and one document at a time) in daemon mode.
         Spotd s;
         s.write(port, "t7",
-                "        batch_documents: 1\n        bulk_concurrency: 1\n        http_attempts: 2\n"
+                "        batch_documents: 1\n        bulk_concurrency: 1\n        http_attempts: "
+                "2\n"
                 "        http_backoff: 10ms\n");
         std::string yaml = read_file(s.config);
         yaml.replace(yaml.find("  p:\n"), 5, "  p:\n    concurrency: 1\n    poll_interval: 1s\n");
@@ -355,9 +365,9 @@ TEST_CASE("elasticsearch: the node stopped mid-crawl and started again: every do
                          std::chrono::seconds(60)));
         std::this_thread::sleep_for(std::chrono::seconds(3));
         node.start();
-        const bool complete = eventually(
-            [&] { return count(port, "t7_agg") == static_cast<std::int64_t>(attempts); },
-            std::chrono::seconds(180));
+        const bool complete =
+            eventually([&] { return count(port, "t7_agg") == static_cast<std::int64_t>(attempts); },
+                       std::chrono::seconds(180));
         CHECK(eventually([&] { return fs::file_size(spool) == 0; }, std::chrono::seconds(60)));
         daemon.signal(SIGTERM);
         const auto code = daemon.wait(std::chrono::seconds(60));
@@ -371,7 +381,9 @@ TEST_CASE("elasticsearch: the node stopped mid-crawl and started again: every do
     }
 }
 
-TEST_CASE("elasticsearch: a cluster whose answers are malformed: documents spooled, err documents, nothing hangs") {
+TEST_CASE(
+    "elasticsearch: a cluster whose answers are malformed: documents spooled, err documents, "
+    "nothing hangs") {
     // The fault proxy in front of the real node breaks product detection (GET / of the wrong
     // shape on OpenSearch, the nodes API as garbage on Elasticsearch, whose GET / answers 405),
     // or answers the template installs with 500 and then garbage. spotd must spool every
@@ -403,8 +415,8 @@ TEST_CASE("elasticsearch: a cluster whose answers are malformed: documents spool
             std::string log;
             {
                 FaultProxy proxy(port, c.rules);
-                s.write(proxy.port, prefix, "        http_attempts: 2\n        http_backoff: 10ms\n",
-                        true);
+                s.write(proxy.port, prefix,
+                        "        http_attempts: 2\n        http_backoff: 10ms\n", true);
                 const auto t0 = std::chrono::steady_clock::now();
                 const int code = s.once(&log);
                 INFO(log);
@@ -445,13 +457,16 @@ TEST_CASE("elasticsearch: two sinks on one spool: the second is refused, naming 
     const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / "opensearch");
     TempDir dir;
     const auto spool = dir / "shared-spool";
-    std::string yaml = "state_dir: " + (dir / "state").string() + "\nadmin_listen: \"\"\npipelines:\n";
+    std::string yaml =
+        "state_dir: " + (dir / "state").string() + "\nadmin_listen: \"\"\npipelines:\n";
     for (const char* p : {"a", "b"}) {
-        yaml += std::string("  ") + p + ":\n    poll_interval: 1h\n    source:\n      plugin: eventlog\n"
-                "      dir: " + (dir / "empty").string() +
+        yaml += std::string("  ") + p +
+                ":\n    poll_interval: 1h\n    source:\n      plugin: eventlog\n"
+                "      dir: " +
+                (dir / "empty").string() +
                 "\n    sinks:\n      - plugin: elasticsearch\n        url: http://127.0.0.1:" +
-                std::to_string(port) + "\n        agg_index: t9_agg\n        spool_dir: " +
-                spool.string() + "\n";
+                std::to_string(port) +
+                "\n        agg_index: t9_agg\n        spool_dir: " + spool.string() + "\n";
     }
     fs::create_directories(dir / "empty");
     write_file(dir / "spot.yaml", yaml);
@@ -465,7 +480,8 @@ TEST_CASE("elasticsearch: two sinks on one spool: the second is refused, naming 
     CHECK(log.find("spool.lock") != std::string::npos);
 }
 
-TEST_CASE("elasticsearch: SIGHUP while the spool waits for a node that is down: every document once") {
+TEST_CASE(
+    "elasticsearch: SIGHUP while the spool waits for a node that is down: every document once") {
     // The reloaded sink must not open the spool the old one still replays: the old pipeline's
     // sink stops (its replay joined, the spool unlocked) before the new one starts and locks it.
     const std::size_t attempts = server_attempts();
@@ -486,11 +502,15 @@ TEST_CASE("elasticsearch: SIGHUP while the spool waits for a node that is down: 
     REQUIRE(eventually([&] { return fs::exists(spool) && fs::file_size(spool) > 0; },
                        std::chrono::seconds(120)));
     spotd.signal(SIGHUP);
-    REQUIRE(eventually([&] { return spotd.out().find("reloaded config generation=2") != std::string::npos ||
-                                    spotd.err().find("reloaded config generation=2") != std::string::npos; },
-                       std::chrono::seconds(60)));
+    REQUIRE(eventually(
+        [&] {
+            return spotd.out().find("reloaded config generation=2") != std::string::npos ||
+                   spotd.err().find("reloaded config generation=2") != std::string::npos;
+        },
+        std::chrono::seconds(60)));
     node.start();
-    const bool drained = eventually([&] { return fs::file_size(spool) == 0; }, std::chrono::seconds(120));
+    const bool drained =
+        eventually([&] { return fs::file_size(spool) == 0; }, std::chrono::seconds(120));
     spotd.signal(SIGTERM);
     CHECK(spotd.wait(std::chrono::seconds(60)) == 0);
     const std::string log = spotd.out() + spotd.err();
@@ -510,19 +530,23 @@ TEST_CASE("elasticsearch: SIGHUP while the spool waits for a node that is down: 
     }
 }
 
-TEST_CASE("elasticsearch: two pipelines into one index, one of them failing, each with its own state") {
+TEST_CASE(
+    "elasticsearch: two pipelines into one index, one of them failing, each with its own state") {
     // One daemon crawls the real History Server and a second "cluster" whose server is gone
     // (a closed port): the healthy pipeline lands every run, the failing one writes err
     // documents into the same err index and does not stop the other.
     const std::size_t attempts = server_attempts();
     const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / "opensearch");
     TempDir dir;
-    const auto sink = "    aggregators:\n      - plugin: spot-aggregate\n"
-                      "    sinks:\n      - plugin: elasticsearch\n        url: http://127.0.0.1:" +
-                      std::to_string(port) + "\n        agg_index: t11_agg\n        err_index: t11_err\n"
-                      "        linger: 50ms\n";
+    const auto sink =
+        "    aggregators:\n      - plugin: spot-aggregate\n"
+        "    sinks:\n      - plugin: elasticsearch\n        url: http://127.0.0.1:" +
+        std::to_string(port) +
+        "\n        agg_index: t11_agg\n        err_index: t11_err\n"
+        "        linger: 50ms\n";
     const auto source = [](unsigned short p) {
-        return "    source:\n      plugin: history\n      url: http://127.0.0.1:" + std::to_string(p) +
+        return "    source:\n      plugin: history\n      url: http://127.0.0.1:" +
+               std::to_string(p) +
                "\n      lookback: 36500d\n      time_step: 36500d\n      completion_timeout: 0s\n"
                "      http_attempts: 2\n      http_backoff: 10ms\n      retry_sleep: 10ms\n"
                "      retry_attempts: 2\n";
@@ -530,7 +554,8 @@ TEST_CASE("elasticsearch: two pipelines into one index, one of them failing, eac
     const auto closed = static_cast<unsigned short>(free_port());
     write_file(dir / "spot.yaml", "state_dir: " + (dir / "state").string() +
                                       "\nadmin_listen: \"\"\npipelines:\n  healthy:\n" +
-                                      source(shs_port()) + sink + "  gone:\n" + source(closed) + sink);
+                                      source(shs_port()) + sink + "  gone:\n" + source(closed) +
+                                      sink);
     std::string log;
     const int code = spotd_once(dir / "spot.yaml", &log);
     INFO(log);
@@ -542,21 +567,26 @@ TEST_CASE("elasticsearch: two pipelines into one index, one of them failing, eac
     }
     CHECK(listing_errors == 1);
     CHECK(fs::exists(dir / "state" / "healthy.state.json"));
-    CHECK(read_file(dir / "state" / "healthy.state.json").find("application_") != std::string::npos);
+    CHECK(read_file(dir / "state" / "healthy.state.json").find("application_") !=
+          std::string::npos);
 }
 
-TEST_CASE("elasticsearch: a regression advisor with no state learns every run the OpenSearch agg "
-          "index holds, once") {
+TEST_CASE(
+    "elasticsearch: a regression advisor with no state learns every run the OpenSearch agg "
+    "index holds, once") {
     const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / "opensearch");
-    const fs::path corpus = fs::path(SPOT_SOURCE_DIR) / "tests" / "fixtures" / "recurring-corpus" / "events";
+    const fs::path corpus =
+        fs::path(SPOT_SOURCE_DIR) / "tests" / "fixtures" / "recurring-corpus" / "events";
     TempDir dir;
     // The cluster as it was: the corpus' runs crawled into an agg index, no advisor anywhere.
     const auto crawl = dir / "crawl.yaml";
-    write_file(crawl, "state_dir: " + (dir / "crawl-state").string() + "\nadmin_listen: \"\"\n" +
-                          "pipelines:\n  corpus:\n    source: {plugin: eventlog, dir: " + corpus.string() +
-                          "}\n    aggregators: [{plugin: spot-aggregate}]\n"
-                          "    sinks:\n      - {plugin: elasticsearch, url: http://127.0.0.1:" +
-                          std::to_string(port) + ", agg_index: seed_agg, err_index: seed_err, linger: 50ms}\n");
+    write_file(crawl,
+               "state_dir: " + (dir / "crawl-state").string() + "\nadmin_listen: \"\"\n" +
+                   "pipelines:\n  corpus:\n    source: {plugin: eventlog, dir: " + corpus.string() +
+                   "}\n    aggregators: [{plugin: spot-aggregate}]\n"
+                   "    sinks:\n      - {plugin: elasticsearch, url: http://127.0.0.1:" +
+                   std::to_string(port) +
+                   ", agg_index: seed_agg, err_index: seed_err, linger: 50ms}\n");
     std::string log;
     REQUIRE(spotd_once(crawl, &log) == 0);
     REQUIRE(count(port, "seed_agg") == 90);
@@ -566,13 +596,16 @@ TEST_CASE("elasticsearch: a regression advisor with no state learns every run th
     fs::create_directories(dir / "no-logs");
     write_file(fresh, "state_dir: " + (dir / "fresh-state").string() + "\nadmin_listen: \"\"\n" +
                           "pipelines:\n  corpus:\n    source: {plugin: eventlog, dir: " +
-                          (dir / "no-logs").string() + "}\n    sinks: [{plugin: file, dir: " +
-                          (dir / "out").string() + "}]\n    advisors:\n      - {plugin: regression, "
-                          "seed_url: http://127.0.0.1:" + std::to_string(port) + ", seed_index: seed_agg}\n");
+                          (dir / "no-logs").string() +
+                          "}\n    sinks: [{plugin: file, dir: " + (dir / "out").string() +
+                          "}]\n    advisors:\n      - {plugin: regression, "
+                          "seed_url: http://127.0.0.1:" +
+                          std::to_string(port) + ", seed_index: seed_agg}\n");
     log.clear();
     REQUIRE(spotd_once(fresh, &log) == 0);
     INFO(log);
-    CHECK(log.find("observations seeded from index 'seed_agg' documents=90 runs=90") != std::string::npos);
+    CHECK(log.find("observations seeded from index 'seed_agg' documents=90 runs=90") !=
+          std::string::npos);
     auto jobs_now = [&] {
         std::string out;
         REQUIRE(run({SPOTD, "advise", "--config", fresh.string(), "--format", "json"}, &out) == 0);

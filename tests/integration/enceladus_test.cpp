@@ -30,7 +30,8 @@ const Expected kApps[] = {
      "conformance_2.19.0-SNAPSHOT_mappingConformanceRule_1",
      "e2e-mappingConformanceRule-publish--_INFO"},
     {"Enceladus Standardization&Conformance 2.18.0-SNAPSHOT castingConformanceRule 19 2020-03-23 1",
-     "standardization&conformance", "standardization&conformance_2.18.0-SNAPSHOT_castingConformanceRule_19",
+     "standardization&conformance",
+     "standardization&conformance_2.18.0-SNAPSHOT_castingConformanceRule_19",
      "e2e-castingConformanceRule-publish--_INFO"},
     {"Standardisation 2.18.0-SNAPSHOT std_nf_dn 5 2019-11-27 1", "standardization",
      "standardization_2.18.0-SNAPSHOT_std_nf_dn_5", "e2e-std_nf_dn-std--_INFO"},
@@ -70,11 +71,13 @@ struct Menas {
                           {"stall", stall},
                           {"runs", runs}};
         write_file(dir / "spec.json", json::serialize(spec));
-        proc = std::make_unique<Process>(
-            std::vector<std::string>{"/usr/bin/python3",
-                                     SPOT_SOURCE_DIR "/tests/integration/menas_server.py",
-                                     (dir / "spec.json").string(), (dir / "port").string()},
-            dir.path());
+        proc =
+            std::make_unique<Process>(std::vector<std::string>{"/usr/bin/python3",
+                                                               SPOT_SOURCE_DIR
+                                                               "/tests/integration/menas_server.py",
+                                                               (dir / "spec.json").string(),
+                                                               (dir / "port").string()},
+                                      dir.path());
         REQUIRE(eventually([&] { return fs::exists(dir / "port"); }));
         port = static_cast<unsigned short>(std::stoi(read_file(dir / "port")));
     }
@@ -91,11 +94,15 @@ json::array menas_runs(const std::map<std::string, std::string>& ids) {
                       single = ids.at(kApps[4].name), old = ids.at(kApps[5].name);
     return json::array{
         // One Run covers a standardization and the conformance after it (same runUniqueId).
-        json::object{{"info", kApps[0].info}, {"run_id", 4},
+        json::object{{"info", kApps[0].info},
+                     {"run_id", 4},
                      {"app_ids", {{"std", std_map}, {"conform", conf_map}}}},
-        json::object{{"info", "e2e-mappingConformanceRule-std--_INFO"}, {"run_id", 3},
-                     {"app_ids", {{"std", std_map}}}, {"override", {{"datasetVersion", 2}}}},
-        json::object{{"info", kApps[2].info}, {"run_id", 7},
+        json::object{{"info", "e2e-mappingConformanceRule-std--_INFO"},
+                     {"run_id", 3},
+                     {"app_ids", {{"std", std_map}}},
+                     {"override", {{"datasetVersion", 2}}}},
+        json::object{{"info", kApps[2].info},
+                     {"run_id", 7},
                      {"app_ids", {{"std", casting}, {"conform", casting}}}},
         json::object{{"info", kApps[3].info}, {"run_id", 1}, {"app_ids", {{"std", nf}}}},
         json::object{{"info", kApps[4].info}, {"run_id", 2}, {"app_ids", {{"conform", single}}}},
@@ -120,8 +127,9 @@ std::map<std::string, std::vector<json::object>> agg_by_name(const Crawl& c) {
 
 }  // namespace
 
-TEST_CASE("enceladus: runs of every naming generation are classified and enriched from Menas, "
-          "and carry every field the reference Enceladus dashboard uses") {
+TEST_CASE(
+    "enceladus: runs of every naming generation are classified and enriched from Menas, "
+    "and carry every field the reference Enceladus dashboard uses") {
     const auto port = shs_port();
     const auto ids = enceladus_apps(port);
     Menas menas(2, menas_runs(ids));
@@ -143,25 +151,51 @@ TEST_CASE("enceladus: runs of every naming generation are classified and enriche
             CHECK(cl.at("project") == "enceladus");
             CHECK(cl.at("type") == e.type);
             CHECK(asd.at("tag") == e.tag);
-            const auto& run = doc.at("attempt").at("app_specific_data").at("enceladus_run").as_object();
+            const auto& run =
+                doc.at("attempt").at("app_specific_data").at("enceladus_run").as_object();
             CHECK(run.at("controlMeasure").at("checkpoints").at("elements_count").as_int64() >= 3);
-            CHECK(run.at("controlMeasure").at("metadata").at("additionalInfo").as_object().contains(
-                std::string(e.type == std::string("conformance") ? "conform" : "std") + "_application_id"));
+            CHECK(run.at("controlMeasure")
+                      .at("metadata")
+                      .at("additionalInfo")
+                      .as_object()
+                      .contains(
+                          std::string(e.type == std::string("conformance") ? "conform" : "std") +
+                          "_application_id"));
             CHECK(run.at("runId") != 3);  // the decoy (another dataset version) is left out
-            CHECK(doc.at("attempt").at("aggs").at("summary").as_object().contains("postprocessing"));
+            CHECK(
+                doc.at("attempt").at("aggs").at("summary").as_object().contains("postprocessing"));
             enceladus_docs.emplace_back(doc);
         }
     }
     // The name whose report version was omitted: an empty info version matches any.
-    CHECK(by_name.at(kApps[5].name).front().at("app_specific_data").at("classification").at("info_version") == "");
+    CHECK(by_name.at(kApps[5].name)
+              .front()
+              .at("app_specific_data")
+              .at("classification")
+              .at("info_version") == "");
     // The standardization and conformance of one dataset share one Menas Run; both are enriched.
-    CHECK(by_name.at(kApps[0].name).front().at("attempt").at("app_specific_data").at("enceladus_run").at("runId") == 4);
-    CHECK(by_name.at(kApps[1].name).front().at("attempt").at("app_specific_data").at("enceladus_run").at("runId") == 4);
+    CHECK(by_name.at(kApps[0].name)
+              .front()
+              .at("attempt")
+              .at("app_specific_data")
+              .at("enceladus_run")
+              .at("runId") == 4);
+    CHECK(by_name.at(kApps[1].name)
+              .front()
+              .at("attempt")
+              .at("app_specific_data")
+              .at("enceladus_run")
+              .at("runId") == 4);
     // Other runs are left as the default classification made them.
     for (const auto& [name, docs] : by_name) {
-        if (std::none_of(std::begin(kApps), std::end(kApps), [&](const Expected& e) { return name == e.name; })) {
+        if (std::none_of(std::begin(kApps), std::end(kApps),
+                         [&](const Expected& e) { return name == e.name; })) {
             INFO(name);
-            CHECK_FALSE(docs.front().at("app_specific_data").at("classification").as_object().contains("project"));
+            CHECK_FALSE(docs.front()
+                            .at("app_specific_data")
+                            .at("classification")
+                            .as_object()
+                            .contains("project"));
             CHECK_FALSE(docs.front().at("attempt").as_object().contains("app_specific_data"));
         }
     }
@@ -184,7 +218,8 @@ TEST_CASE("enceladus: the 3.x login (JWT header), expired sessions and runs Mena
     runs.pop_back();  // Menas knows nothing of the last app: it answers []
     Menas menas(3, runs, /*token_uses=*/2);
     Crawl c;
-    c.write(port, "      details: auto\n      concurrency: 1\n", enrichers(menas.port, "        login_backoff: 10ms\n"));
+    c.write(port, "      details: auto\n      concurrency: 1\n",
+            enrichers(menas.port, "        login_backoff: 10ms\n"));
     std::string log;
     REQUIRE(c.once(&log) == 0);
     INFO(log);
@@ -193,8 +228,11 @@ TEST_CASE("enceladus: the 3.x login (JWT header), expired sessions and runs Mena
     for (const auto& e : kApps) {
         INFO(e.name);
         const bool known = &e != &kApps[std::size(kApps) - 1];
-        CHECK(by_name.at(e.name).front().at("attempt").as_object().contains("app_specific_data") == known);
-        CHECK(by_name.at(e.name).front().at("app_specific_data").at("classification").at("project") == "enceladus");
+        CHECK(by_name.at(e.name).front().at("attempt").as_object().contains("app_specific_data") ==
+              known);
+        CHECK(
+            by_name.at(e.name).front().at("app_specific_data").at("classification").at("project") ==
+            "enceladus");
     }
     CHECK(log.find("Menas holds 0 run(s) for it, none matching") != std::string::npos);
     const auto stats = menas.stats();
@@ -228,7 +266,8 @@ TEST_CASE("enceladus: Menas down, slow or refusing the login never stalls the pi
         std::string log;
         const auto t0 = std::chrono::steady_clock::now();
         REQUIRE(c.once(&log) == 0);
-        const auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const auto secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         INFO(log);
         CHECK(c.ids("raw").size() == apps.size());  // every run stored
         std::size_t errs = 0;
@@ -240,8 +279,13 @@ TEST_CASE("enceladus: Menas down, slow or refusing the login never stalls the pi
         const auto by_name = agg_by_name(c);
         for (const auto& e : kApps) {
             // Classified by name all the same; no Menas data.
-            CHECK(by_name.at(e.name).front().at("app_specific_data").at("classification").at("project") == "enceladus");
-            CHECK_FALSE(by_name.at(e.name).front().at("attempt").as_object().contains("app_specific_data"));
+            CHECK(by_name.at(e.name)
+                      .front()
+                      .at("app_specific_data")
+                      .at("classification")
+                      .at("project") == "enceladus");
+            CHECK_FALSE(
+                by_name.at(e.name).front().at("attempt").as_object().contains("app_specific_data"));
         }
         // After pause_after_failures (3) failures Menas is left alone: the slow case takes
         // about three timeouts, not six.

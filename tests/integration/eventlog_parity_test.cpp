@@ -37,7 +37,9 @@ const Known kKnown[] = {
 
 json::value get(unsigned short port, const std::string& path) { return shs_get(port, path); }
 
-void flatten(const json::value& v, const std::string& prefix, std::map<std::string, json::value>& out) {
+void flatten(const json::value& v,
+             const std::string& prefix,
+             std::map<std::string, json::value>& out) {
     if (v.is_object()) {
         for (const auto& [k, x] : v.get_object()) {
             flatten(x, prefix.empty() ? std::string(k) : prefix + "." + std::string(k), out);
@@ -52,7 +54,9 @@ struct Tally {
     std::vector<std::string> examples;
 };
 
-void compare(const std::string& endpoint, const json::value& server, const json::value& ours,
+void compare(const std::string& endpoint,
+             const json::value& server,
+             const json::value& ours,
              Tally& t) {
     std::map<std::string, json::value> s, o;
     flatten(server, "", s);
@@ -86,22 +90,25 @@ TEST_CASE("the eventlog source rebuilds exactly what a real History Server 3.5.9
     REQUIRE(listed.has_value());
     // Our attempts, by (app id, attempt id).
     std::map<std::pair<std::string, std::string>, std::pair<std::string, json::object>> ours;
-    std::vector<std::string> unreadable;  // every fixture log must be read: a failure fails the test
+    std::vector<std::string>
+        unreadable;  // every fixture log must be read: a failure fails the test
     for (const auto& e : *listed) {
         auto parsed = read_log(*store, e, 64 << 20);
         if (!parsed) {
             unreadable.push_back(e.name + ": " + parsed.error().describe());
             continue;
         }
-        ours[{parsed->run.app_id(), parsed->run.attempt_id().value_or("")}] = {
-            e.name, parsed->run.attempt(e.mtime_ms)};
+        ours[{parsed->run.app_id(), parsed->run.attempt_id().value_or("")}] = {e.name,
+                                                                               parsed->run.attempt(
+                                                                                   e.mtime_ms)};
     }
     std::ostringstream table;
     table << std::left << std::setw(40) << "log" << std::right << std::setw(9) << "compared"
           << std::setw(8) << "differ" << std::setw(7) << "known\n";
     Tally total;
     std::size_t attempts = 0, missing = 0, summarized = 0;
-    const auto apps = get(port, "applications");  // named: a range-for over a temporary's member dangles
+    const auto apps =
+        get(port, "applications");  // named: a range-for over a temporary's member dangles
     for (const auto& app : apps.as_array()) {
         const std::string id(app.at("id").as_string());
         for (const auto& a : app.at("attempts").as_array()) {
@@ -121,7 +128,7 @@ TEST_CASE("the eventlog source rebuilds exactly what a real History Server 3.5.9
             Tally t;
             const auto& mine = it->second.second;
             json::object server_attempt = a.as_object();
-            server_attempt.erase("lastUpdated");       // the server reports its own scan time
+            server_attempt.erase("lastUpdated");  // the server reports its own scan time
             server_attempt.erase("lastUpdatedEpoch");
             json::object my_attempt;
             for (const auto& [k, v] : server_attempt) {
@@ -163,9 +170,8 @@ TEST_CASE("the eventlog source rebuilds exactly what a real History Server 3.5.9
         }
     }
     table << "total: " << attempts << " attempts, " << total.compared << " fields compared, "
-          << total.differing << " differing, " << total.known << " known differences, "
-          << missing << " attempts not read, " << summarized
-          << " stages with task quantiles\n";
+          << total.differing << " differing, " << total.known << " known differences, " << missing
+          << " attempts not read, " << summarized << " stages with task quantiles\n";
     for (const auto& k : kKnown) {
         table << "known: " << k.field << ": " << k.reason << "\n";
     }

@@ -21,10 +21,14 @@ const std::string kFails500 = "app-20161115172038-0000", kTruncated = "app-20161
 
 std::string logs_faults() {
     return R"([
-        {"path": ")" + kFails500 + R"(.*/logs", "fault": "html500", "times": -1},
-        {"path": ")" + kTruncated + R"(.*/logs", "fault": "truncated", "times": -1},
-        {"path": ")" + kBomb + R"(.*/logs", "fault": "zipbomb", "times": -1},
-        {"path": ")" + kTraversal + R"(.*/logs", "fault": "traversal", "times": -1}
+        {"path": ")" +
+           kFails500 + R"(.*/logs", "fault": "html500", "times": -1},
+        {"path": ")" +
+           kTruncated + R"(.*/logs", "fault": "truncated", "times": -1},
+        {"path": ")" +
+           kBomb + R"(.*/logs", "fault": "zipbomb", "times": -1},
+        {"path": ")" +
+           kTraversal + R"(.*/logs", "fault": "traversal", "times": -1}
     ])";
 }
 
@@ -48,8 +52,9 @@ std::size_t files_named(const fs::path& dir, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("history logs: auto falls back to REST for a run whose /logs answers 500, a truncated "
-          "zip, a zip bomb or an entry outside the work area") {
+TEST_CASE(
+    "history logs: auto falls back to REST for a run whose /logs answers 500, a truncated "
+    "zip, a zip bomb or an entry outside the work area") {
     const auto port = shs_port();
     const auto apps = server_apps(port);
     for (const auto& id : {kFails500, kTruncated, kBomb, kTraversal}) {
@@ -64,11 +69,10 @@ TEST_CASE("history logs: auto falls back to REST for a run whose /logs answers 5
 
     CHECK(c.docs("err").empty());
     CHECK(c.ids("raw").size() == apps.size());  // every run landed
-    const std::map<std::string, std::string> expected_reason{
-        {kFails500, "HTTP 500"},
-        {kTruncated, "not a readable zip"},
-        {kBomb, "zip bomb"},
-        {kTraversal, "'..'"}};
+    const std::map<std::string, std::string> expected_reason{{kFails500, "HTTP 500"},
+                                                             {kTruncated, "not a readable zip"},
+                                                             {kBomb, "zip bomb"},
+                                                             {kTraversal, "'..'"}};
     std::size_t via_logs = 0;
     for (const auto& d : c.docs("agg")) {
         const auto& spot = spot_of(d);
@@ -134,7 +138,8 @@ TEST_CASE("history logs: a server answering 404 on /logs is asked through REST f
     c.write(proxy.port, "      details: auto\n      concurrency: 1\n" + kTuning,
             "    poll_interval: 1h\n", "admin_listen: 127.0.0.1:" + std::to_string(admin) + "\n");
     Process daemon({SPOTD, "--config", c.config.string()}, c.dir.path());
-    CHECK(eventually([&] { return c.ids("raw").size() == apps.size(); }, std::chrono::seconds(120)));
+    CHECK(
+        eventually([&] { return c.ids("raw").size() == apps.size(); }, std::chrono::seconds(120)));
     const auto metrics = http_get(admin, "/metrics");
     daemon.signal(SIGTERM);
     CHECK(daemon.wait(std::chrono::seconds(30)) == 0);
@@ -153,8 +158,8 @@ TEST_CASE("history logs: a server answering 404 on /logs is asked through REST f
     CHECK(fell_back >= 1);  // every agg document of the run that met it
     CHECK(std::regex_search(metrics.body,
                             std::regex(R"(spot_history_logs_fallback_total\{[^}]*\} 1\n)")));
-    CHECK(std::regex_search(
-        metrics.body, std::regex("spot_history_details_total\\{[^}]*via=\"rest\"[^}]*\\} " +
-                                 std::to_string(apps.size()) + "\n")));
+    CHECK(std::regex_search(metrics.body,
+                            std::regex("spot_history_details_total\\{[^}]*via=\"rest\"[^}]*\\} " +
+                                       std::to_string(apps.size()) + "\n")));
     CHECK((daemon.out() + daemon.err()).find("answers 404 on /logs") != std::string::npos);
 }

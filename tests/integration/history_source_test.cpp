@@ -36,8 +36,9 @@ std::string attempt_path(const std::string& id, const json::object& attempt) {
 
 }  // namespace
 
-TEST_CASE("history: every completed application becomes one Run with every attempt and the "
-          "server's detail arrays") {
+TEST_CASE(
+    "history: every completed application becomes one Run with every attempt and the "
+    "server's detail arrays") {
     const auto port = shs_port();
     const auto apps = server_apps(port);
     REQUIRE(apps.size() >= 20);
@@ -70,11 +71,14 @@ TEST_CASE("history: every completed application becomes one Run with every attem
             for (const auto& sv : a.at("stages").as_array()) {
                 const auto& st = sv.as_object();
                 if (st.at("numCompleteTasks").to_number<std::int64_t>() > 0) {
-                    CHECK(st.at("taskMetricsDistributions").at("executorRunTime").as_array().size() == 5);
+                    CHECK(
+                        st.at("taskMetricsDistributions").at("executorRunTime").as_array().size() ==
+                        5);
                     CHECK(st.contains("executorMetricsDistributions"));
                 }
             }
-            // Every property the server gives is there (SPEC §4.2 key form) or removed by SPEC §4.1.
+            // Every property the server gives is there (SPEC §4.2 key form) or removed by SPEC
+            // §4.1.
             const auto env = shs_get(port, path + "/environment");
             const auto& props = a.at("environment").as_object().at("sparkProperties").as_object();
             for (const auto& kv : env.at("sparkProperties").as_array()) {
@@ -94,8 +98,8 @@ TEST_CASE("history: every completed application becomes one Run with every attem
     CHECK(agg.size() == attempts_total);
     CHECK(std::set<std::string>(agg.begin(), agg.end()).size() == agg.size());
     CHECK(c.docs("err").empty());
-    std::cout << "history: " << apps.size() << " applications, " << attempts_total
-              << " attempts, " << arrays_compared << " detail arrays compared with the server\n";
+    std::cout << "history: " << apps.size() << " applications, " << attempts_total << " attempts, "
+              << arrays_compared << " detail arrays compared with the server\n";
 }
 
 TEST_CASE("history: all and latest find the same runs, and a second pass finds nothing new") {
@@ -189,7 +193,9 @@ TEST_CASE("history: a log added while the daemon runs is taken by the next pass"
                 nullptr, nullptr, std::chrono::minutes(3)) == 0);
     struct Stop {
         fs::path state;
-        ~Stop() { run({"/bin/bash", SPOT_SOURCE_DIR "/tests/integration/shs.sh", "stop", state.string()}); }
+        ~Stop() {
+            run({"/bin/bash", SPOT_SOURCE_DIR "/tests/integration/shs.sh", "stop", state.string()});
+        }
     } stop{shs / "state"};
     const auto port = shs_port(shs / "state");
     REQUIRE(eventually([&] { return server_apps(port).size() == first.size(); },
@@ -198,11 +204,13 @@ TEST_CASE("history: a log added while the daemon runs is taken by the next pass"
     Crawl c;
     c.write(port, "", "    poll_interval: 1s\n");
     Process daemon({SPOTD, "--config", c.config.string()}, c.dir.path());
-    CHECK(eventually([&] { return c.ids("raw").size() == first.size(); }, std::chrono::seconds(60)));
+    CHECK(
+        eventually([&] { return c.ids("raw").size() == first.size(); }, std::chrono::seconds(60)));
 
     fs::copy_file(fs::canonical(fixtures / later), logs / (later + ".tmp"));
     fs::rename(logs / (later + ".tmp"), logs / later);
-    const bool taken = eventually([&] { return c.ids("raw").contains(later); }, std::chrono::seconds(90));
+    const bool taken =
+        eventually([&] { return c.ids("raw").contains(later); }, std::chrono::seconds(90));
     daemon.signal(SIGTERM);
     const auto code = daemon.wait(std::chrono::seconds(30));
     INFO(daemon.out() << daemon.err());
@@ -220,20 +228,26 @@ TEST_CASE("history: faults from the server end in a landed run or one err docume
                       stall = "local-1425081759269", throttle = "local-1422981780767",
                       reset_always = "local-1430917381534",
                       // A 404 once: what a server evicting an application from its UI cache says.
-                      evicted = "app-20200706201101-0003";
+        evicted = "app-20200706201101-0003";
     for (const auto& id :
          {html, truncated, missing, reset_once, stall, throttle, reset_always, evicted}) {
         REQUIRE(apps.contains(id));
     }
     FaultProxy proxy(port, R"([
         {"path": ")" + html + R"(/environment", "fault": "html500", "times": 1},
-        {"path": ")" + truncated + R"(/stages", "fault": "truncated", "times": -1},
-        {"path": ")" + missing + R"(/allexecutors", "fault": "notfound", "times": -1},
-        {"path": ")" + reset_once + R"(/environment", "fault": "reset", "times": 1},
+        {"path": ")" + truncated +
+                               R"(/stages", "fault": "truncated", "times": -1},
+        {"path": ")" + missing +
+                               R"(/allexecutors", "fault": "notfound", "times": -1},
+        {"path": ")" + reset_once +
+                               R"(/environment", "fault": "reset", "times": 1},
         {"path": ")" + stall + R"(/stages", "fault": "stall", "times": 1},
-        {"path": ")" + throttle + R"(/allexecutors", "fault": "throttle", "times": 1},
-        {"path": ")" + reset_always + R"(/", "fault": "reset", "times": -1},
-        {"path": ")" + evicted + R"(/environment", "fault": "notfound", "times": 1}
+        {"path": ")" + throttle +
+                               R"(/allexecutors", "fault": "throttle", "times": 1},
+        {"path": ")" + reset_always +
+                               R"(/", "fault": "reset", "times": -1},
+        {"path": ")" + evicted +
+                               R"(/environment", "fault": "notfound", "times": 1}
     ])");
     const std::string tuning =
         "      read_timeout: 2s\n      http_attempts: 3\n      http_backoff: 50ms\n"
@@ -263,7 +277,9 @@ TEST_CASE("history: faults from the server end in a landed run or one err docume
     CHECK(raw.size() == apps.size() - 3);
     std::cout << "history faults: " << raw.size() << " runs landed, " << err_types.size()
               << " err documents, in "
-              << std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0).count()
+              << std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+                                                                  t0)
+                     .count()
               << " s\n";
 
     // A second pass asks for none of them again: the failed ones are recorded.
@@ -291,14 +307,16 @@ TEST_CASE("history: name filters and min_end_date select the runs") {
             end = std::max(end, at.at("endTimeEpoch").as_int64());
         }
         const std::string name(a.at("name").as_string());
-        if (end >= min_end && std::regex_search(name, include) && !std::regex_search(name, exclude)) {
+        if (end >= min_end && std::regex_search(name, include) &&
+            !std::regex_search(name, exclude)) {
             expected.insert(std::string(a.at("id").as_string()));
         }
     }
     REQUIRE(expected.size() >= 3);
     Crawl c;
-    c.write(port, "      include: \"^(spot-it|gen)-\"\n      exclude: failing\n"
-                  "      min_end_date: \"2021-01-01T00:00:00.000Z\"\n");
+    c.write(port,
+            "      include: \"^(spot-it|gen)-\"\n      exclude: failing\n"
+            "      min_end_date: \"2021-01-01T00:00:00.000Z\"\n");
     std::string log;
     const int code = c.once(&log);
     INFO(log);
@@ -311,9 +329,11 @@ TEST_CASE("history: name filters and min_end_date select the runs") {
 TEST_CASE("history: SIGTERM cuts a long retry_sleep short") {
     const auto port = shs_port();
     // Every detail request of one application fails; the others land.
-    FaultProxy proxy(port, R"([{"path": "local-1430917381534/", "fault": "html500", "times": -1}])");
+    FaultProxy proxy(port,
+                     R"([{"path": "local-1430917381534/", "fault": "html500", "times": -1}])");
     Crawl c;
-    c.write(proxy.port, "      http_attempts: 1\n      retry_sleep: 600s\n      retry_attempts: 5\n");
+    c.write(proxy.port,
+            "      http_attempts: 1\n      retry_sleep: 600s\n      retry_attempts: 5\n");
     Process daemon({SPOTD, "--config", c.config.string()}, c.dir.path());
     // Wait until it sleeps on that run: everything else has landed.
     CHECK(eventually([&] { return c.ids("raw").size() + 1 == server_apps(port).size(); },

@@ -20,11 +20,19 @@ inline unsigned short node_port(const fs::path& work) {
 }
 
 // One request to the node; the body is JSON or empty.
-inline HttpAnswer node(unsigned short port, const std::string& method, const std::string& target,
-                const std::string& body = "") {
+inline HttpAnswer node(unsigned short port,
+                       const std::string& method,
+                       const std::string& target,
+                       const std::string& body = "") {
     std::string out;
-    std::vector<std::string> argv{"/usr/bin/curl", "-s", "-X", method, "-H",
-                                  "Content-Type: application/json", "-w", "\n%{http_code}",
+    std::vector<std::string> argv{"/usr/bin/curl",
+                                  "-s",
+                                  "-X",
+                                  method,
+                                  "-H",
+                                  "Content-Type: application/json",
+                                  "-w",
+                                  "\n%{http_code}",
                                   "http://127.0.0.1:" + std::to_string(port) + target};
     if (!body.empty()) {
         argv.insert(argv.end() - 1, {"--data-binary", body});
@@ -36,8 +44,11 @@ inline HttpAnswer node(unsigned short port, const std::string& method, const std
 
 // Refreshes `index` and sends the request; a shard still being allocated (a new index, a
 // restarted node) answers 503 for a moment, which is waited out.
-inline HttpAnswer after_refresh(unsigned short port, const std::string& index, const std::string& method,
-                         const std::string& target, const std::string& body = "") {
+inline HttpAnswer after_refresh(unsigned short port,
+                                const std::string& index,
+                                const std::string& method,
+                                const std::string& target,
+                                const std::string& body = "") {
     HttpAnswer a;
     for (int i = 0; i < 40; ++i) {
         node(port, "POST", "/" + index + "/_refresh");
@@ -64,7 +75,8 @@ inline std::map<std::string, json::object> all_docs(unsigned short port, const s
                            R"({"size": 10000, "query": {"match_all": {}}})");
     REQUIRE(a.status == 200);
     std::map<std::string, json::object> out;
-    const auto answer = json::parse(a.body);  // named: a range-for over a temporary's member dangles
+    const auto answer =
+        json::parse(a.body);  // named: a range-for over a temporary's member dangles
     for (const auto& h : answer.at("hits").at("hits").as_array()) {
         out[std::string(h.at("_id").as_string())] = h.at("_source").as_object();
     }
@@ -72,8 +84,9 @@ inline std::map<std::string, json::object> all_docs(unsigned short port, const s
 }
 
 // The types the node mapped for the fields of `index` matching `pattern`.
-inline std::map<std::string, std::string> mapped_types(unsigned short port, const std::string& index,
-                                                const std::string& pattern) {
+inline std::map<std::string, std::string> mapped_types(unsigned short port,
+                                                       const std::string& index,
+                                                       const std::string& pattern) {
     const auto a = node(port, "GET", "/" + index + "/_mapping/field/" + pattern);
     REQUIRE(a.status == 200);
     std::map<std::string, std::string> out;

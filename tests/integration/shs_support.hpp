@@ -16,8 +16,8 @@ namespace spot::test {
 // `spotd --once --config <config>` (at most 5 minutes); its stdout and stderr into `log`.
 inline int spotd_once(const std::filesystem::path& config, std::string* log = nullptr) {
     std::string o, e;
-    const int code = run({SPOTD, "--once", "--config", config.string()}, &o, &e,
-                         std::chrono::minutes(5));
+    const int code =
+        run({SPOTD, "--once", "--config", config.string()}, &o, &e, std::chrono::minutes(5));
     if (log) {
         *log = o + e;
     }
@@ -26,8 +26,8 @@ inline int spotd_once(const std::filesystem::path& config, std::string* log = nu
 
 inline unsigned short shs_port(const std::filesystem::path& state_file = SPOT_SHS_STATE) {
     const auto state = read_file(state_file);
-    INFO("the History Server did not start: no port in " << state_file
-         << " (see the 'integration: start History Server' test's output)");
+    INFO("the History Server did not start: no port in "
+         << state_file << " (see the 'integration: start History Server' test's output)");
     std::smatch m;
     REQUIRE(std::regex_search(state, m, std::regex("port=(\\d+)")));
     return static_cast<unsigned short>(std::stoi(m[1]));
@@ -47,26 +47,25 @@ struct Crawl {
     TempDir dir;
     std::filesystem::path config = dir / "spot.yaml", out = dir / "out", state = dir / "state";
 
-    void write(unsigned short port, const std::string& source_extra,
-               const std::string& pipeline_extra = "", const std::string& top_extra = "") const {
+    void write(unsigned short port,
+               const std::string& source_extra,
+               const std::string& pipeline_extra = "",
+               const std::string& top_extra = "") const {
         auto unless = [&](const char* key, const char* line) {
             return source_extra.find(key) == std::string::npos ? std::string(line) : std::string();
         };
-        write_file(config, "state_dir: " + state.string() +
-                               "\nlog_format: text\n" +
-                               (top_extra.find("admin_listen") == std::string::npos
-                                    ? "admin_listen: \"\"\n"
-                                    : "") +
-                               top_extra +
-                               "pipelines:\n  shs:\n" + pipeline_extra +
-                               "    source:\n      plugin: history\n      url: http://127.0.0.1:" +
-                               std::to_string(port) +
-                               "\n      lookback: 36500d\n      time_step: 365d\n" +
-                               unless("completion_timeout", "      completion_timeout: 0s\n") +
-                               unless("details:", "      details: rest\n") + source_extra +
-                               "    aggregators:\n      - plugin: spot-aggregate\n        raw: true\n"
-                               "    sinks:\n      - plugin: file\n        dir: " +
-                               out.string() + "\n");
+        write_file(config,
+                   "state_dir: " + state.string() + "\nlog_format: text\n" +
+                       (top_extra.find("admin_listen") == std::string::npos ? "admin_listen: \"\"\n"
+                                                                            : "") +
+                       top_extra + "pipelines:\n  shs:\n" + pipeline_extra +
+                       "    source:\n      plugin: history\n      url: http://127.0.0.1:" +
+                       std::to_string(port) + "\n      lookback: 36500d\n      time_step: 365d\n" +
+                       unless("completion_timeout", "      completion_timeout: 0s\n") +
+                       unless("details:", "      details: rest\n") + source_extra +
+                       "    aggregators:\n      - plugin: spot-aggregate\n        raw: true\n"
+                       "    sinks:\n      - plugin: file\n        dir: " +
+                       out.string() + "\n");
     }
     int once(std::string* log = nullptr) const { return spotd_once(config, log); }
     [[nodiscard]] std::vector<boost::json::object> docs(const std::string& stream) const {
@@ -107,12 +106,14 @@ struct FaultProxy {
     unsigned short port = 0;
     FaultProxy(unsigned short upstream, const std::string& rules) {
         write_file(dir / "rules.json", rules);
-        proc = std::make_unique<Process>(
-            std::vector<std::string>{"/usr/bin/python3",
-                                     SPOT_SOURCE_DIR "/tests/integration/fault_proxy.py",
-                                     std::to_string(upstream), (dir / "rules.json").string(),
-                                     (dir / "port").string()},
-            dir.path());
+        proc =
+            std::make_unique<Process>(std::vector<std::string>{"/usr/bin/python3",
+                                                               SPOT_SOURCE_DIR
+                                                               "/tests/integration/fault_proxy.py",
+                                                               std::to_string(upstream),
+                                                               (dir / "rules.json").string(),
+                                                               (dir / "port").string()},
+                                      dir.path());
         REQUIRE(eventually([&] { return std::filesystem::exists(dir / "port"); }));
         port = static_cast<unsigned short>(std::stoi(read_file(dir / "port")));
     }

@@ -32,7 +32,9 @@ const Known kKnown[] = {
      "metrics of a newer Spark (4.x logs) that the 3.5.9 server does not know; the log has them"},
 };
 
-void flatten(const json::value& v, const std::string& prefix, std::map<std::string, json::value>& out) {
+void flatten(const json::value& v,
+             const std::string& prefix,
+             std::map<std::string, json::value>& out) {
     if (v.is_object()) {
         for (const auto& [k, x] : v.get_object()) {
             flatten(x, prefix.empty() ? std::string(k) : prefix + "." + std::string(k), out);
@@ -61,7 +63,8 @@ std::map<std::string, json::object> agg_docs(const fs::path& file) {
     return docs;
 }
 
-std::map<std::string, json::object> crawl(const TempDir& dir, const std::string& name,
+std::map<std::string, json::object> crawl(const TempDir& dir,
+                                          const std::string& name,
                                           const std::string& source) {
     const auto config = dir / (name + ".yaml");
     write_file(config, "state_dir: " + (dir / (name + "-state")).string() +
@@ -81,7 +84,8 @@ struct Compared {
 };
 
 // Compares the agg documents of `b` with those of `a` (the REST path), field by field.
-Compared compare(const std::string& what, const std::map<std::string, json::object>& a_docs,
+Compared compare(const std::string& what,
+                 const std::map<std::string, json::object>& a_docs,
                  const std::map<std::string, json::object>& b_docs) {
     Compared c;
     std::map<std::string, std::size_t> known_hits;
@@ -118,7 +122,8 @@ Compared compare(const std::string& what, const std::map<std::string, json::obje
             }
             ++c.differing;
             UNSCOPED_INFO(what << ": " << id << " " << f << ": rest "
-                               << (x == a.end() ? "absent" : json::serialize(x->second)) << ", other "
+                               << (x == a.end() ? "absent" : json::serialize(x->second))
+                               << ", other "
                                << (y == b.end() ? "absent" : json::serialize(y->second)));
         }
     }
@@ -134,20 +139,22 @@ Compared compare(const std::string& what, const std::map<std::string, json::obje
 std::string history_source(unsigned short port, const std::string& details) {
     return "      plugin: history\n      url: http://127.0.0.1:" + std::to_string(port) +
            "\n      lookback: 36500d\n      time_step: 36500d\n      completion_timeout: 0s\n"
-           "      details: " + details + "\n";
+           "      details: " +
+           details + "\n";
 }
 
 }  // namespace
 
-TEST_CASE("the history source (REST and downloaded logs) and the eventlog source write the same "
-          "agg documents for the same logs") {
+TEST_CASE(
+    "the history source (REST and downloaded logs) and the eventlog source write the same "
+    "agg documents for the same logs") {
     const auto port = shs_port();
     TempDir dir;
     const auto from_rest = crawl(dir, "history-rest", history_source(port, "rest"));
     const auto from_download = crawl(dir, "history-logs", history_source(port, "logs"));
     const auto from_logs = crawl(dir, "eventlog",
-                                 std::string("      plugin: eventlog\n      dir: ") + SPOT_SHS_LOGS +
-                                     "\n      history_host: 127.0.0.1\n");
+                                 std::string("      plugin: eventlog\n      dir: ") +
+                                     SPOT_SHS_LOGS + "\n      history_host: 127.0.0.1\n");
     REQUIRE(from_rest.size() >= 25);
 
     for (const auto& [id, doc] : from_rest) {

@@ -37,18 +37,23 @@ std::set<std::string> finished_apps() {
     return ids;
 }
 
-std::string yarn_pipeline(unsigned short search, const std::string& prefix, const std::string& extra = "") {
-    return "    source: {plugin: yarn, url: \"http://127.0.0.1:" + std::to_string(rm_port()) + "\"" + extra +
-           "}\n    sinks:\n      - plugin: elasticsearch\n        url: http://127.0.0.1:" + std::to_string(search) +
-           "\n        agg_index: " + prefix + "_agg\n        err_index: " + prefix + "_err\n        linger: 50ms\n" +
+std::string yarn_pipeline(unsigned short search,
+                          const std::string& prefix,
+                          const std::string& extra = "") {
+    return "    source: {plugin: yarn, url: \"http://127.0.0.1:" + std::to_string(rm_port()) +
+           "\"" + extra +
+           "}\n    sinks:\n      - plugin: elasticsearch\n        url: http://127.0.0.1:" +
+           std::to_string(search) + "\n        agg_index: " + prefix +
+           "_agg\n        err_index: " + prefix + "_err\n        linger: 50ms\n" +
            "        extra_indices: [yarn_apps=" + prefix + "_yarn_apps, yarn_cluster=" + prefix +
            "_yarn_cluster, yarn_scheduler=" + prefix + "_yarn_scheduler]\n";
 }
 
 }  // namespace
 
-TEST_CASE("yarn: every finished application once across passes and kill -9, a cluster and "
-          "scheduler snapshot every pass, every field of the reference's YARN dashboards typed") {
+TEST_CASE(
+    "yarn: every finished application once across passes and kill -9, a cluster and "
+    "scheduler snapshot every pass, every field of the reference's YARN dashboards typed") {
     const auto search = node_port(fs::path(SPOT_SEARCH_DIR) / "opensearch");
     const auto apps = finished_apps();
     REQUIRE(apps.size() >= 2);  // the fixture's Spark applications: one succeeded, one failed
@@ -95,11 +100,13 @@ TEST_CASE("yarn: every finished application once across passes and kill -9, a cl
 
     // The reference's two YARN dashboards: every field they use is in the documents read back,
     // with the type its index pattern declares, and the node mapped it as the pattern says.
-    const auto dashboards = load_dashboards(
-        reference_dashboards(), {"spot_yarn_apps_*", "spot_yarn_cluster_*", "spot_yarn_scheduler_*"});
+    const auto dashboards =
+        load_dashboards(reference_dashboards(),
+                        {"spot_yarn_apps_*", "spot_yarn_cluster_*", "spot_yarn_scheduler_*"});
     std::size_t total = 0, found = 0;
     for (const auto& [pattern, fields] : dashboards.fields) {
-        const std::string index = "y1_" + pattern.substr(5, pattern.size() - 7);  // spot_yarn_x_* -> y1_yarn_x
+        const std::string index =
+            "y1_" + pattern.substr(5, pattern.size() - 7);  // spot_yarn_x_* -> y1_yarn_x
         std::vector<json::object> docs;
         for (auto& [id, d] : all_docs(search, index)) {
             docs.push_back(std::move(d));
@@ -122,9 +129,11 @@ TEST_CASE("yarn: every finished application once across passes and kill -9, a cl
                 const auto got = mapped_types(search, index, f);
                 REQUIRE(got.contains(f));
                 // Kibana's "number" is any numeric type the node chose.
-                const bool numeric = want->second == "long" || want->second == "float" || want->second == "double";
+                const bool numeric =
+                    want->second == "long" || want->second == "float" || want->second == "double";
                 CHECK((got.at(f) == want->second ||
-                       (numeric && (got.at(f) == "long" || got.at(f) == "float" || got.at(f) == "double")) ||
+                       (numeric &&
+                        (got.at(f) == "long" || got.at(f) == "float" || got.at(f) == "double")) ||
                        (want->second == "text" && got.at(f) == "text")));
             }
         }
@@ -133,8 +142,9 @@ TEST_CASE("yarn: every finished application once across passes and kill -9, a cl
     CHECK(total >= 20);
 }
 
-TEST_CASE("yarn: an RM answering HTML, 500, truncated JSON or a 10 s stall: err documents, no "
-          "crash, the next pass stores everything") {
+TEST_CASE(
+    "yarn: an RM answering HTML, 500, truncated JSON or a 10 s stall: err documents, no "
+    "crash, the next pass stores everything") {
     const auto search = node_port(fs::path(SPOT_SEARCH_DIR) / "opensearch");
     const auto apps = finished_apps();
     FaultProxy proxy(rm_port(), R"([{"path": "/apps", "fault": "html500", "times": 1},
@@ -142,9 +152,11 @@ TEST_CASE("yarn: an RM answering HTML, 500, truncated JSON or a 10 s stall: err 
         {"path": "/scheduler", "fault": "stall", "times": 1}])");
     TempDir dir;
     const auto config = dir / "spot.yaml";
-    std::string yaml = "state_dir: " + (dir / "state").string() + "\nadmin_listen: \"\"\npipelines:\n  yarn:\n" +
+    std::string yaml = "state_dir: " + (dir / "state").string() +
+                       "\nadmin_listen: \"\"\npipelines:\n  yarn:\n" +
                        yarn_pipeline(search, "y2", ", http_attempts: 1, read_timeout: 2s");
-    yaml.replace(yaml.find(std::to_string(rm_port())), std::to_string(rm_port()).size(), std::to_string(proxy.port));
+    yaml.replace(yaml.find(std::to_string(rm_port())), std::to_string(rm_port()).size(),
+                 std::to_string(proxy.port));
     write_file(config, yaml);
     std::string log;
     REQUIRE(spotd_once(config, &log) == 0);  // the listing failed: an err document
@@ -160,8 +172,9 @@ TEST_CASE("yarn: an RM answering HTML, 500, truncated JSON or a 10 s stall: err 
     }
 }
 
-TEST_CASE("yarn-app: Spark runs on YARN get what the RM charged, a local run nothing, and an RM "
-          "that is down or stalls means err documents (enrich:yarn-app) and every run stored") {
+TEST_CASE(
+    "yarn-app: Spark runs on YARN get what the RM charged, a local run nothing, and an RM "
+    "that is down or stalls means err documents (enrich:yarn-app) and every run stored") {
     const auto apps = finished_apps();
     TempDir dir;
     // The fixture's YARN runs' event logs beside a local run's.
@@ -169,18 +182,22 @@ TEST_CASE("yarn-app: Spark runs on YARN get what the RM charged, a local run not
     for (const auto& e : fs::directory_iterator(kYarn / "events")) {
         fs::copy(e.path(), dir / "logs" / e.path().filename(), fs::copy_options::recursive);
     }
-    const auto local = shared_dir() / "fixtures" / "spark" / "generated" / "eventlog_v2_local-1795645432321";
+    const auto local =
+        shared_dir() / "fixtures" / "spark" / "generated" / "eventlog_v2_local-1795645432321";
     REQUIRE(fs::exists(local));
     fs::copy(local, dir / "logs" / local.filename(), fs::copy_options::recursive);
 
     auto crawl = [&](const std::string& name, unsigned short rm, const std::string& extra) {
         const auto config = dir / (name + ".yaml");
-        write_file(config, "state_dir: " + (dir / name).string() + "\nadmin_listen: \"\"\npipelines:\n  spark:\n" +
-                               "    source: {plugin: eventlog, dir: " + (dir / "logs").string() + "}\n" +
-                               "    enrichers:\n      - plugin: classify\n      - {plugin: yarn-app, url: \"http://127.0.0.1:" +
-                               std::to_string(rm) + "\"" + extra + "}\n" +
-                               "    aggregators: [{plugin: spot-aggregate}]\n" +
-                               "    sinks: [{plugin: file, dir: " + (dir / name / "out").string() + "}]\n");
+        write_file(config,
+                   "state_dir: " + (dir / name).string() +
+                       "\nadmin_listen: \"\"\npipelines:\n  spark:\n" +
+                       "    source: {plugin: eventlog, dir: " + (dir / "logs").string() + "}\n" +
+                       "    enrichers:\n      - plugin: classify\n      - {plugin: yarn-app, url: "
+                       "\"http://127.0.0.1:" +
+                       std::to_string(rm) + "\"" + extra + "}\n" +
+                       "    aggregators: [{plugin: spot-aggregate}]\n" +
+                       "    sinks: [{plugin: file, dir: " + (dir / name / "out").string() + "}]\n");
         std::string log;
         REQUIRE(spotd_once(config, &log) == 0);
         return dir / name / "out";
@@ -224,7 +241,8 @@ TEST_CASE("yarn-app: Spark runs on YARN get what the RM charged, a local run not
     FaultProxy stall(rm_port(), R"([{"path": "/apps/", "fault": "stall", "times": -1}])");
     for (const auto& [name, port] : {std::pair{"down", down_port}, {"stall", stall.port}}) {
         INFO(name);
-        const auto o = crawl(name, port, ", http_attempts: 1, connect_timeout: 1s, read_timeout: 2s");
+        const auto o =
+            crawl(name, port, ", http_attempts: 1, connect_timeout: 1s, read_timeout: 2s");
         const auto agg = lines(o / "agg.jsonl");
         CHECK(agg.size() == on_yarn + local_runs);
         for (const auto& d : agg) {

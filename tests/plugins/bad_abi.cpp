@@ -6,9 +6,16 @@ std::unique_ptr<spot::Plugin> create(const spot::PluginContext&, const spot::Opt
     return nullptr;
 }
 constexpr spot_factory kFactory{&create};
-constexpr spot_plugin_descriptor kDescriptor{999, sizeof(spot_plugin_descriptor), SPOT_TOOLCHAIN,
-                                             "test-bad-abi", SPOT_KIND_SINK, "0", "Bad ABI.",
-                                             nullptr, 0, &kFactory};
+constexpr spot_plugin_descriptor kDescriptor{999,
+                                             sizeof(spot_plugin_descriptor),
+                                             SPOT_TOOLCHAIN,
+                                             "test-bad-abi",
+                                             SPOT_KIND_SINK,
+                                             "0",
+                                             "Bad ABI.",
+                                             nullptr,
+                                             0,
+                                             &kFactory};
 }  // namespace
 
 SPOT_PLUGIN(kDescriptor)

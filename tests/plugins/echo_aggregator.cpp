@@ -28,8 +28,8 @@ std::unique_ptr<spot::Plugin> create(const spot::PluginContext&, const spot::Opt
     return std::make_unique<Echo>();
 }
 constexpr spot_factory kFactory{&create};
-constexpr auto kDescriptor = spot::make_descriptor("test-echo", SPOT_KIND_AGGREGATOR, "0",
-                                                   "Echoes.", kOptions, &kFactory);
+constexpr auto kDescriptor =
+    spot::make_descriptor("test-echo", SPOT_KIND_AGGREGATOR, "0", "Echoes.", kOptions, &kFactory);
 
 }  // namespace
 

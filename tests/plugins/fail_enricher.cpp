@@ -10,7 +10,8 @@ class Fail final : public spot::Enricher {
     explicit Fail(const std::string& match) : match_(match) {}
     spot::Result<void> enrich(spot::Run& run) override {
         const auto* name = run.app.if_contains("name");
-        if (name && name->is_string() && std::regex_search(std::string(name->get_string()), match_)) {
+        if (name && name->is_string() &&
+            std::regex_search(std::string(name->get_string()), match_)) {
             return spot::make_error(spot::ErrorCode::Parse, "refused by test-fail", run.app_id);
         }
         return {};
@@ -27,8 +28,8 @@ std::unique_ptr<spot::Plugin> create(const spot::PluginContext&, const spot::Opt
     return std::make_unique<Fail>(o.str("match"));
 }
 constexpr spot_factory kFactory{&create};
-constexpr auto kDescriptor = spot::make_descriptor("test-fail", SPOT_KIND_ENRICHER, "0", "Fails.",
-                                                   kOptions, &kFactory);
+constexpr auto kDescriptor =
+    spot::make_descriptor("test-fail", SPOT_KIND_ENRICHER, "0", "Fails.", kOptions, &kFactory);
 
 }  // namespace
 

@@ -24,8 +24,8 @@ std::unique_ptr<spot::Plugin> create(const spot::PluginContext&, const spot::Opt
     return std::make_unique<Slow>(o.duration("delay"));
 }
 constexpr spot_factory kFactory{&create};
-constexpr auto kDescriptor = spot::make_descriptor("test-slow", SPOT_KIND_ENRICHER, "0", "Sleeps.",
-                                                   kOptions, &kFactory);
+constexpr auto kDescriptor =
+    spot::make_descriptor("test-slow", SPOT_KIND_ENRICHER, "0", "Sleeps.", kOptions, &kFactory);
 
 }  // namespace
 

@@ -9,8 +9,12 @@ std::unique_ptr<spot::Plugin> create(const spot::PluginContext&, const spot::Opt
 }
 constexpr spot_option_decl kOptions[] = {spot::option("x", SPOT_OPT_STRING, "", "Unused.")};
 constexpr spot_factory kFactory{&create};
-constexpr auto kDescriptor = spot::make_descriptor("test-unresolved", SPOT_KIND_SINK, "0",
-                                                   "Unresolved.", kOptions, &kFactory);
+constexpr auto kDescriptor = spot::make_descriptor("test-unresolved",
+                                                   SPOT_KIND_SINK,
+                                                   "0",
+                                                   "Unresolved.",
+                                                   kOptions,
+                                                   &kFactory);
 }  // namespace
 
 SPOT_PLUGIN(kDescriptor)

@@ -21,9 +21,11 @@ namespace spot::test {
 namespace json = boost::json;
 
 struct Dashboards {
-    std::map<std::string, std::map<std::string, std::string>> pattern_types;  // title -> field -> type
-    std::map<std::string, std::map<std::string, std::string>> es_types;  // title -> field -> esTypes[0]
-    std::map<std::string, std::set<std::string>> fields;                     // title -> used fields
+    std::map<std::string, std::map<std::string, std::string>>
+        pattern_types;  // title -> field -> type
+    std::map<std::string, std::map<std::string, std::string>>
+        es_types;                                         // title -> field -> esTypes[0]
+    std::map<std::string, std::set<std::string>> fields;  // title -> used fields
 };
 
 inline std::filesystem::path reference_dashboards() {
@@ -76,7 +78,8 @@ inline void collect(const json::value& v, std::set<std::string>& out) {
 // The fields the saved objects on the index patterns `patterns` use (default: the Spark runs'
 // agg and err indices; the YARN dashboards use spot_yarn_*).
 inline Dashboards load_dashboards(const std::filesystem::path& dir = reference_dashboards(),
-                                  const std::set<std::string>& patterns = {"spot_agg_*", "spot_err_*"}) {
+                                  const std::set<std::string>& patterns = {"spot_agg_*",
+                                                                           "spot_err_*"}) {
     Dashboards d;
     std::map<std::string, std::string> pattern_titles;  // id -> title
     std::vector<json::object> objects;
@@ -178,7 +181,6 @@ inline bool has_type(const json::value& v, const std::string& type) {
     return v.is_string();
 }
 
-
 struct Coverage {
     std::size_t total = 0, found = 0;
     std::vector<std::string> missing;  // "<pattern> <field> (<type>)"
@@ -189,7 +191,8 @@ enum class DashboardFields { Default, Enceladus };
 // Every dashboard field of the kind asked (the default pipeline's, or the Enceladus module's on
 // spot_agg_*) must be in at least one agg document, or in the err document, with the type its
 // index pattern declares.
-inline Coverage dashboard_coverage(const Dashboards& dashboards, const std::vector<json::value>& agg_docs,
+inline Coverage dashboard_coverage(const Dashboards& dashboards,
+                                   const std::vector<json::value>& agg_docs,
                                    const json::value& err_doc,
                                    DashboardFields which = DashboardFields::Default) {
     Coverage c;

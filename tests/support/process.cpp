@@ -87,7 +87,9 @@ std::optional<int> Process::wait(std::chrono::milliseconds timeout) {
 std::string Process::out() const { return read_file(out_); }
 std::string Process::err() const { return read_file(err_); }
 
-int run(const std::vector<std::string>& argv, std::string* out, std::string* err,
+int run(const std::vector<std::string>& argv,
+        std::string* out,
+        std::string* err,
         std::chrono::milliseconds timeout) {
     TempDir dir;
     Process p(argv, dir.path());

@@ -46,7 +46,9 @@ class Process {
 };
 
 // Runs to completion (at most `timeout`), returns the exit code; output in out/err.
-int run(const std::vector<std::string>& argv, std::string* out = nullptr, std::string* err = nullptr,
+int run(const std::vector<std::string>& argv,
+        std::string* out = nullptr,
+        std::string* err = nullptr,
         std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 std::string read_file(const std::filesystem::path& p);
@@ -59,6 +61,8 @@ bool eventually(const std::function<bool()>& predicate,
 unsigned short free_port();
 
 // Writes `count` small Runs (REST shape) named run-<i>.json into `dir`.
-void write_runs(const std::filesystem::path& dir, int count, const std::string& name_prefix = "app");
+void write_runs(const std::filesystem::path& dir,
+                int count,
+                const std::string& name_prefix = "app");
 
 }  // namespace spot::test

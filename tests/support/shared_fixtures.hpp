@@ -12,8 +12,8 @@ namespace spot::test {
 
 inline std::filesystem::path shared_dir() {
     const std::filesystem::path dir = std::filesystem::path(SPOT_SOURCE_DIR) / ".." / "shared";
-    INFO("this test reads the shared fixtures, expected at " << dir.lexically_normal()
-         << " (the 'shared' folder beside the checkout); it is missing");
+    INFO("this test reads the shared fixtures, expected at "
+         << dir.lexically_normal() << " (the 'shared' folder beside the checkout); it is missing");
     REQUIRE(std::filesystem::is_directory(dir / "fixtures"));
     return dir.lexically_normal();
 }

@@ -114,13 +114,13 @@ void TestHttpServer::serve(int fd) {
             const std::string line = head.substr(pos, line_end - pos);
             const auto colon = line.find(':');
             if (colon != std::string::npos) {
-                req.headers[lower(line.substr(0, colon))] = line.substr(line.find_first_not_of(' ', colon + 1));
+                req.headers[lower(line.substr(0, colon))] =
+                    line.substr(line.find_first_not_of(' ', colon + 1));
             }
             pos = line_end == std::string::npos ? head.size() : line_end + 2;
         }
-        const std::size_t length = req.headers.contains("content-length")
-                                       ? std::stoul(req.headers["content-length"])
-                                       : 0;
+        const std::size_t length =
+            req.headers.contains("content-length") ? std::stoul(req.headers["content-length"]) : 0;
         buf.erase(0, header_end + 4);
         while (buf.size() < length) {
             const auto n = ::recv(fd, chunk, sizeof(chunk), 0);
@@ -134,7 +134,8 @@ void TestHttpServer::serve(int fd) {
 
         ++requests_;
         const int now = ++in_flight_;
-        for (int seen = max_in_flight_; now > seen && !max_in_flight_.compare_exchange_weak(seen, now);) {
+        for (int seen = max_in_flight_;
+             now > seen && !max_in_flight_.compare_exchange_weak(seen, now);) {
         }
         TestReply reply = handler_(req);
         if (reply.stall.count() > 0) {

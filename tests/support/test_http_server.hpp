@@ -29,7 +29,8 @@ struct TestReply {
     bool truncate = false;               // announce the full length, send half, close
 };
 
-inline TestReply reply(unsigned status, std::string body,
+inline TestReply reply(unsigned status,
+                       std::string body,
                        std::string content_type = "application/json") {
     TestReply r;
     r.status = status;

@@ -32,7 +32,7 @@ struct Url {
     std::string scheme;  // http or https
     std::string host;
     std::string port;
-    std::string base_path;  // without the trailing '/'; empty for the root
+    std::string base_path;       // without the trailing '/'; empty for the root
     std::string user, password;  // from user:password@ in the URL, if any
 
     static Result<Url> parse(std::string_view text);
@@ -67,8 +67,8 @@ struct Request {
     // Download mode: a 2xx body is streamed to this file (created or truncated; never held in
     // memory) and Response::body stays empty. Other statuses are read into Response::body.
     std::filesystem::path save_to;
-    std::uint64_t max_body_bytes = 0;         // 0: the endpoint's max_response_bytes
-    std::chrono::milliseconds timeout{0};     // 0: the endpoint's read_timeout
+    std::uint64_t max_body_bytes = 0;      // 0: the endpoint's max_response_bytes
+    std::chrono::milliseconds timeout{0};  // 0: the endpoint's read_timeout
 };
 
 struct Response {
@@ -97,7 +97,8 @@ class Endpoint {
     // GET whose 2xx body is streamed to `file` (at most `max_bytes`, within `timeout`); any other
     // status is an Http error. Returns the number of bytes written. A failed download may leave
     // a partial file: the caller owns and removes it.
-    asio::awaitable<Result<std::uint64_t>> download(std::string target, std::string label,
+    asio::awaitable<Result<std::uint64_t>> download(std::string target,
+                                                    std::string label,
                                                     std::filesystem::path file,
                                                     std::uint64_t max_bytes,
                                                     std::chrono::milliseconds timeout);
@@ -105,8 +106,11 @@ class Endpoint {
     [[nodiscard]] const Url& url() const { return url_; }
     [[nodiscard]] std::string describe(const std::string& target) const;
 
-    Endpoint(std::shared_ptr<Pool> pool, Url url, ClientOptions options,
-             std::shared_ptr<spdlog::logger> log, MetricsRegistry* metrics);
+    Endpoint(std::shared_ptr<Pool> pool,
+             Url url,
+             ClientOptions options,
+             std::shared_ptr<spdlog::logger> log,
+             MetricsRegistry* metrics);
 
    private:
     asio::awaitable<Result<Response>> attempt(const Request& request);
@@ -131,7 +135,8 @@ class Client {
 
     // An endpoint for `base_url`. Fails on a malformed URL or unusable TLS files. Logs a warning
     // when TLS verification is off.
-    Result<std::shared_ptr<Endpoint>> endpoint(const std::string& base_url, ClientOptions options,
+    Result<std::shared_ptr<Endpoint>> endpoint(const std::string& base_url,
+                                               ClientOptions options,
                                                std::shared_ptr<spdlog::logger> log);
 
    private:

@@ -55,7 +55,8 @@ class MetricsRegistry {
     // return the same series, so callers may keep the reference.
     Counter& counter(const std::string& name, const std::string& help, const Labels& labels = {});
     Gauge& gauge(const std::string& name, const std::string& help, const Labels& labels = {});
-    Histogram& histogram(const std::string& name, const std::string& help,
+    Histogram& histogram(const std::string& name,
+                         const std::string& help,
                          const Labels& labels = {});
     [[nodiscard]] std::string render_prometheus() const;
 

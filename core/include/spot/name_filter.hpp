@@ -10,10 +10,13 @@ namespace spot {
 class NameFilter {
    public:
     NameFilter(const std::string& include, const std::string& exclude)
-        : include_(include), exclude_(exclude.empty() ? "$^" : exclude), has_exclude_(!exclude.empty()) {}
+        : include_(include),
+          exclude_(exclude.empty() ? "$^" : exclude),
+          has_exclude_(!exclude.empty()) {}
 
     [[nodiscard]] bool operator()(const std::string& name) const {
-        return std::regex_search(name, include_) && !(has_exclude_ && std::regex_search(name, exclude_));
+        return std::regex_search(name, include_) &&
+               !(has_exclude_ && std::regex_search(name, exclude_));
     }
 
    private:

@@ -93,8 +93,10 @@ class RunQueue {
     // Records a failure that belongs to no single run's processing (listing, fetching a run's
     // details, parsing a log) as an err document. Returns an error when the pipeline must stop
     // (skip_exceptions is false).
-    virtual asio::awaitable<Result<void>> fail(Error error, std::string app_id,
-                                               std::string history_host, std::string stage) = 0;
+    virtual asio::awaitable<Result<void>> fail(Error error,
+                                               std::string app_id,
+                                               std::string history_host,
+                                               std::string stage) = 0;
     // The runs the sinks already hold with an attempt that ended in [from_ms, to_ms): those held
     // by every sink that can tell. nullopt when no sink can tell.
     virtual asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> known_runs(
@@ -173,8 +175,8 @@ class Advisor : public Plugin {
     // with the query parameters as text; what `spotd advise|report` and the admin endpoint ask.
     // Errors with ErrorCode::NotFound or ErrorCode::Config become HTTP 404 and 400. Callable
     // without start() (after load()), from a worker thread, concurrently with observe().
-    virtual Result<json::value> query(std::string_view path,
-                                      const std::vector<std::pair<std::string, std::string>>& params) = 0;
+    virtual Result<json::value> query(
+        std::string_view path, const std::vector<std::pair<std::string, std::string>>& params) = 0;
     // Reads what it learned (its files under state_dir, or what the sinks hold) without taking
     // any lock: what `spotd advise` calls on a config whose daemon may be running. start() calls
     // it too.
@@ -183,14 +185,14 @@ class Advisor : public Plugin {
 
 // Everything a plugin instance receives from the core.
 struct PluginContext {
-    std::string pipeline;                   // pipeline name
-    std::string instance_id;                // the instance's `id` in the config
-    std::shared_ptr<spdlog::logger> log;    // named <pipeline>.<instance_id>
-    asio::any_io_executor io;               // the pipeline's strand on the event loop
-    asio::any_io_executor workers;          // thread pool for blocking or CPU-heavy work
+    std::string pipeline;                 // pipeline name
+    std::string instance_id;              // the instance's `id` in the config
+    std::shared_ptr<spdlog::logger> log;  // named <pipeline>.<instance_id>
+    asio::any_io_executor io;             // the pipeline's strand on the event loop
+    asio::any_io_executor workers;        // thread pool for blocking or CPU-heavy work
     MetricsRegistry* metrics = nullptr;
-    http::Client* http = nullptr;           // shared HTTP client (pools, limits, metrics)
-    std::filesystem::path state_dir{};      // the daemon's state_dir (spools, caches)
+    http::Client* http = nullptr;       // shared HTTP client (pools, limits, metrics)
+    std::filesystem::path state_dir{};  // the daemon's state_dir (spools, caches)
     // Reports a failure of the plugin's background work, which belongs to no run: the pipeline
     // logs it, counts it (spot_plugin_failures_total) and writes an err document with `stage`.
     // Callable from any thread. A TaskGroup built with task_failures(ctx) calls it.
@@ -212,17 +214,23 @@ struct spot_factory {
 namespace spot {
 
 // Shorthand for one option declaration in a plugin's option table.
-constexpr spot_option_decl option(const char* name, spot_option_type type,
-                                  const char* default_value, const char* doc,
-                                  std::uint32_t flags = 0, const char* choices = nullptr,
-                                  const char* min = nullptr, const char* max = nullptr,
+constexpr spot_option_decl option(const char* name,
+                                  spot_option_type type,
+                                  const char* default_value,
+                                  const char* doc,
+                                  std::uint32_t flags = 0,
+                                  const char* choices = nullptr,
+                                  const char* min = nullptr,
+                                  const char* max = nullptr,
                                   const char* replaced_by = nullptr) {
     return spot_option_decl{name, type, default_value, doc, flags, choices, min, max, replaced_by};
 }
 
 template <std::size_t N>
-constexpr spot_plugin_descriptor make_descriptor(const char* name, spot_plugin_kind kind,
-                                                 const char* version, const char* summary,
+constexpr spot_plugin_descriptor make_descriptor(const char* name,
+                                                 spot_plugin_kind kind,
+                                                 const char* version,
+                                                 const char* summary,
                                                  const spot_option_decl (&options)[N],
                                                  const spot_factory* factory) {
     return spot_plugin_descriptor{SPOT_PLUGIN_ABI_VERSION,
@@ -240,8 +248,7 @@ constexpr spot_plugin_descriptor make_descriptor(const char* name, spot_plugin_k
 }  // namespace spot
 
 // The plugin side in one line: exports the entry point returning `descriptor`.
-#define SPOT_PLUGIN(descriptor)                                                       \
-    extern "C" BOOST_SYMBOL_EXPORT const spot_plugin_descriptor* spot_plugin_entry() \
-        noexcept {                                                                    \
-        return &(descriptor);                                                         \
+#define SPOT_PLUGIN(descriptor)                                                                 \
+    extern "C" BOOST_SYMBOL_EXPORT const spot_plugin_descriptor* spot_plugin_entry() noexcept { \
+        return &(descriptor);                                                                   \
     }

@@ -44,15 +44,15 @@ typedef enum spot_plugin_kind {
 typedef enum spot_option_type {
     SPOT_OPT_STRING = 1,
     SPOT_OPT_BOOL = 2,
-    SPOT_OPT_INT = 3,      /* 64-bit; min/max are decimal text */
+    SPOT_OPT_INT = 3, /* 64-bit; min/max are decimal text */
     SPOT_OPT_DOUBLE = 4,
     SPOT_OPT_DURATION = 5, /* "500ms", "10s", "30m", "168h", "7d"; stored as milliseconds */
     SPOT_OPT_SIZE = 6,     /* "64MiB", "5MB", "1024"; powers of 1024; stored as bytes */
     SPOT_OPT_URL = 7,      /* http:// or https:// */
     SPOT_OPT_PATH = 8,
-    SPOT_OPT_ENUM = 9,     /* one of `choices`, a '|' separated list */
-    SPOT_OPT_LIST = 10,    /* a YAML sequence of strings */
-    SPOT_OPT_REGEX = 11    /* ECMAScript regular expression, compiled during validation */
+    SPOT_OPT_ENUM = 9,  /* one of `choices`, a '|' separated list */
+    SPOT_OPT_LIST = 10, /* a YAML sequence of strings */
+    SPOT_OPT_REGEX = 11 /* ECMAScript regular expression, compiled during validation */
 } spot_option_type;
 
 /* Flags of an option declaration; combined with '|'. */
@@ -62,7 +62,7 @@ typedef enum spot_option_type {
 
 /* One option a plugin accepts. Strings are static and NUL-terminated; unused ones are NULL. */
 typedef struct spot_option_decl {
-    const char* name;          /* snake_case key in the plugin's YAML section */
+    const char* name; /* snake_case key in the plugin's YAML section */
     spot_option_type type;
     const char* default_value; /* text, parsed like YAML input; NULL when required or unset */
     const char* doc;           /* one line for `spotd describe` and docs/configuration.md */
@@ -70,7 +70,7 @@ typedef struct spot_option_decl {
     const char* choices;       /* SPOT_OPT_ENUM: "a|b|c" */
     const char* min;           /* SPOT_OPT_INT/DOUBLE/DURATION/SIZE: inclusive bounds, as text */
     const char* max;
-    const char* replaced_by;   /* SPOT_OPT_DEPRECATED: the option to use instead */
+    const char* replaced_by; /* SPOT_OPT_DEPRECATED: the option to use instead */
 } spot_option_decl;
 
 /* Opaque to C: a C++ object (spot::PluginFactory) that creates the plugin instance. It is safe
@@ -78,13 +78,13 @@ typedef struct spot_option_decl {
 struct spot_factory;
 
 typedef struct spot_plugin_descriptor {
-    uint32_t abi_version;      /* read first: must equal SPOT_PLUGIN_ABI_VERSION */
-    uint32_t struct_size;      /* sizeof(spot_plugin_descriptor) when the plugin was built */
-    const char* toolchain;     /* compiler, C++ library ABI and Boost version; must match spotd */
-    const char* name;          /* unique; what configs write as `plugin: <name>` */
+    uint32_t abi_version;  /* read first: must equal SPOT_PLUGIN_ABI_VERSION */
+    uint32_t struct_size;  /* sizeof(spot_plugin_descriptor) when the plugin was built */
+    const char* toolchain; /* compiler, C++ library ABI and Boost version; must match spotd */
+    const char* name;      /* unique; what configs write as `plugin: <name>` */
     spot_plugin_kind kind;
-    const char* version;       /* the plugin's own version, for `spotd plugins` */
-    const char* summary;       /* one line */
+    const char* version; /* the plugin's own version, for `spotd plugins` */
+    const char* summary; /* one line */
     const spot_option_decl* options;
     size_t option_count;
     const struct spot_factory* factory;

@@ -32,7 +32,7 @@ std::string_view error_type_name(ErrorCode code) noexcept;
 struct Error {
     ErrorCode code = ErrorCode::Internal;
     std::string message;
-    std::string context;  // where: pipeline, plugin, app id, URL or config path
+    std::string context;       // where: pipeline, plugin, app id, URL or config path
     unsigned http_status = 0;  // the last HTTP status, for ErrorCode::Http
 
     [[nodiscard]] std::string describe() const {

@@ -19,9 +19,12 @@ std::string sha256_hex(std::string_view data);
 // The Authorization header value for a request. `headers` are the headers to sign (any case;
 // host and x-amz-date at least); `query` is the raw query string (without '?'); `amz_date` is
 // yyyyMMddTHHmmssZ.
-std::string sigv4_authorization(const AwsCredentials& credentials, std::string_view method,
-                                std::string_view path, std::string_view query,
+std::string sigv4_authorization(const AwsCredentials& credentials,
+                                std::string_view method,
+                                std::string_view path,
+                                std::string_view query,
                                 const std::vector<std::pair<std::string, std::string>>& headers,
-                                std::string_view payload_sha256, std::string_view amz_date);
+                                std::string_view payload_sha256,
+                                std::string_view amz_date);
 
 }  // namespace spot::http

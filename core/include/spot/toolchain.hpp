@@ -15,6 +15,6 @@
 #define SPOT_COMPILER "unknown"
 #endif
 
-#define SPOT_TOOLCHAIN                                                     \
-    SPOT_COMPILER ";cxxabi=" SPOT_STR(_GLIBCXX_USE_CXX11_ABI) ";boost=" \
-        SPOT_STR(BOOST_VERSION) ";cxx=" SPOT_STR(__cplusplus)
+#define SPOT_TOOLCHAIN                                                            \
+    SPOT_COMPILER ";cxxabi=" SPOT_STR(_GLIBCXX_USE_CXX11_ABI) ";boost=" SPOT_STR( \
+        BOOST_VERSION) ";cxx=" SPOT_STR(__cplusplus)

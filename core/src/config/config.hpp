@@ -31,7 +31,7 @@ struct PipelineConfig {
     bool skip_exceptions = true;
     std::int64_t concurrency = 8;
     std::chrono::milliseconds poll_interval{10'000};
-    std::chrono::milliseconds stall_limit{15 * 60'000};  // 0: never reported as stalled
+    std::chrono::milliseconds stall_limit{15 * 60'000};   // 0: never reported as stalled
     PropertyRules properties = default_property_rules();  // Spark property typing, redaction
     InstanceConfig source;
     std::vector<InstanceConfig> enrichers;

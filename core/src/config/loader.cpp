@@ -20,7 +20,8 @@ struct Walker {
     Validator& v;
     PluginRegistry& registry;
 
-    std::optional<InstanceConfig> instance(const YAML::Node& node, const std::string& path,
+    std::optional<InstanceConfig> instance(const YAML::Node& node,
+                                           const std::string& path,
                                            spot_plugin_kind slot) {
         if (!node.IsMap()) {
             v.error(node.Mark(), path, "",
@@ -30,7 +31,8 @@ struct Walker {
         }
         const YAML::Node name_node = node["plugin"];
         if (!name_node) {
-            v.error(node.Mark(), path, "", "missing required option 'plugin' (which plugin to run)");
+            v.error(node.Mark(), path, "",
+                    "missing required option 'plugin' (which plugin to run)");
             return std::nullopt;
         }
         auto name = v.scalar(name_node, path + ".plugin", "");
@@ -71,7 +73,9 @@ struct Walker {
         return out;
     }
 
-    void list(const YAML::Node& node, const std::string& path, spot_plugin_kind slot,
+    void list(const YAML::Node& node,
+              const std::string& path,
+              spot_plugin_kind slot,
               std::vector<InstanceConfig>& out) {
         if (!node) {
             return;
@@ -87,11 +91,13 @@ struct Walker {
         }
     }
 
-    std::optional<PipelineConfig> pipeline(const std::string& name, const YAML::Node& node,
+    std::optional<PipelineConfig> pipeline(const std::string& name,
+                                           const YAML::Node& node,
                                            const YAML::Mark& key_mark) {
         const std::string path = "pipelines." + name;
         if (!node.IsMap()) {
-            v.error(key_mark, path, "", "expected a map with source, enrichers, aggregators, sinks");
+            v.error(key_mark, path, "",
+                    "expected a map with source, enrichers, aggregators, sinks");
             return std::nullopt;
         }
         PipelineConfig p;
@@ -114,9 +120,9 @@ struct Walker {
                 std::regex(o.str("redact_pattern"), std::regex::ECMAScript | std::regex::icase);
         }
         static constexpr std::pair<const char*, PropertyType> kTyped[] = {
-            {"typed_int", PropertyType::Int},     {"typed_float", PropertyType::Float},
-            {"typed_bool", PropertyType::Bool},   {"typed_bytes", PropertyType::Bytes},
-            {"typed_kib", PropertyType::KiB},     {"typed_mib", PropertyType::MiB},
+            {"typed_int", PropertyType::Int},         {"typed_float", PropertyType::Float},
+            {"typed_bool", PropertyType::Bool},       {"typed_bytes", PropertyType::Bytes},
+            {"typed_kib", PropertyType::KiB},         {"typed_mib", PropertyType::MiB},
             {"typed_seconds", PropertyType::Seconds},
         };
         for (auto [option, type] : kTyped) {
@@ -125,7 +131,8 @@ struct Walker {
             }
         }
         if (!node["source"]) {
-            v.error(node.Mark(), path, "", "missing required option 'source' (where runs come from)");
+            v.error(node.Mark(), path, "",
+                    "missing required option 'source' (where runs come from)");
         } else if (auto s = instance(node["source"], path + ".source", SPOT_KIND_SOURCE)) {
             p.source = std::move(*s);
         }
@@ -189,7 +196,6 @@ struct Walker {
             }
         });
     }
-
 };
 
 }  // namespace
@@ -201,8 +207,9 @@ Result<Config> load_config(const std::filesystem::path& file, PluginRegistry& re
     } catch (const YAML::BadFile&) {
         return make_error(ErrorCode::Config, file.string() + ": cannot read the file");
     } catch (const YAML::ParserException& e) {
-        return make_error(ErrorCode::Config, fmt::format("{}:{}:{}: syntax error: {}", file.string(),
-                                                         e.mark.line + 1, e.mark.column + 1, e.msg));
+        return make_error(ErrorCode::Config,
+                          fmt::format("{}:{}:{}: syntax error: {}", file.string(), e.mark.line + 1,
+                                      e.mark.column + 1, e.msg));
     }
     Validator v(file);
     if (!root.IsMap()) {

@@ -85,7 +85,8 @@ std::string range_text(const spot_option_decl& d) {
 Validator::Validator(std::filesystem::path file)
     : file_(std::move(file)), base_dir_(std::filesystem::absolute(file_).parent_path()) {}
 
-std::string Validator::where(const YAML::Mark& mark, const std::string& path,
+std::string Validator::where(const YAML::Mark& mark,
+                             const std::string& path,
                              const std::string& plugin) const {
     std::string at = file_.string();
     if (!mark.is_null()) {
@@ -98,12 +99,15 @@ std::string Validator::where(const YAML::Mark& mark, const std::string& path,
     return at + ": " + what;
 }
 
-void Validator::error(const YAML::Mark& mark, const std::string& path, const std::string& plugin,
+void Validator::error(const YAML::Mark& mark,
+                      const std::string& path,
+                      const std::string& plugin,
                       const std::string& message) {
     errors_.push_back(where(mark, path, plugin) + ": " + message);
 }
 
-std::optional<std::string> Validator::scalar(const YAML::Node& node, const std::string& path,
+std::optional<std::string> Validator::scalar(const YAML::Node& node,
+                                             const std::string& path,
                                              const std::string& plugin) {
     if (!node.IsScalar()) {
         error(node.Mark(), path, plugin, "expected a scalar value, got " + node_kind(node));
@@ -171,9 +175,10 @@ std::optional<OptionValue> Validator::parse_text(const std::string& text,
         case SPOT_OPT_DURATION: {
             auto v = to_ms(text);
             if (!v) {
-                why = fmt::format("invalid duration '{}'; write a number and a unit: 500ms, 10s, "
-                                  "30m, 168h, 7d",
-                                  text);
+                why = fmt::format(
+                    "invalid duration '{}'; write a number and a unit: 500ms, 10s, "
+                    "30m, 168h, 7d",
+                    text);
                 return std::nullopt;
             }
             if (!within(*v, d.min, d.max, to_ms)) {
@@ -185,9 +190,10 @@ std::optional<OptionValue> Validator::parse_text(const std::string& text,
         case SPOT_OPT_SIZE: {
             auto v = parse_size(text);
             if (!v) {
-                why = fmt::format("invalid size '{}'; write a number and a unit: 512KiB, 64MiB, "
-                                  "1GiB (powers of 1024)",
-                                  text);
+                why = fmt::format(
+                    "invalid size '{}'; write a number and a unit: 512KiB, 64MiB, "
+                    "1GiB (powers of 1024)",
+                    text);
                 return std::nullopt;
             }
             if (!within(*v, d.min, d.max, parse_size)) {
@@ -212,9 +218,7 @@ std::optional<OptionValue> Validator::parse_text(const std::string& text,
             why = fmt::format("'{}' is not one of: {}", text, d.choices ? d.choices : "");
             return std::nullopt;
         }
-        case SPOT_OPT_REGEX:
-            try {
-                std::regex re(text);
+        case SPOT_OPT_REGEX: try { std::regex re(text);
             } catch (const std::regex_error& e) {
                 why = fmt::format("invalid regular expression '{}': {}", text, e.what());
                 return std::nullopt;
@@ -230,8 +234,10 @@ std::optional<OptionValue> Validator::parse_text(const std::string& text,
     return std::nullopt;
 }
 
-std::optional<OptionValue> Validator::parse(const YAML::Node& node, const spot_option_decl& d,
-                                            const std::string& path, const std::string& plugin) {
+std::optional<OptionValue> Validator::parse(const YAML::Node& node,
+                                            const spot_option_decl& d,
+                                            const std::string& path,
+                                            const std::string& plugin) {
     if (d.type == SPOT_OPT_LIST && node.IsSequence()) {
         std::vector<std::string> items;
         for (std::size_t i = 0; i < node.size(); ++i) {
@@ -283,8 +289,10 @@ std::optional<std::string> Validator::read_secret_file(const YAML::Node& node,
     return s;
 }
 
-Options Validator::options(const YAML::Node& map, std::span<const spot_option_decl> decls,
-                           const std::string& path, const std::string& plugin,
+Options Validator::options(const YAML::Node& map,
+                           std::span<const spot_option_decl> decls,
+                           const std::string& path,
+                           const std::string& plugin,
                            std::span<const std::string_view> reserved) {
     Options out;
     std::vector<bool> given(decls.size(), false);

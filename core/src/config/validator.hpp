@@ -21,17 +21,23 @@ class Validator {
 
     // `path` is the key path of the map ("pipelines.prod.sinks[0]"), `plugin` the plugin name
     // or empty for core tables. Keys listed in `reserved` belong to the caller and are skipped.
-    Options options(const YAML::Node& map, std::span<const spot_option_decl> decls,
-                    const std::string& path, const std::string& plugin,
+    Options options(const YAML::Node& map,
+                    std::span<const spot_option_decl> decls,
+                    const std::string& path,
+                    const std::string& plugin,
                     std::span<const std::string_view> reserved = {});
 
     // "file:line:column: key.path (plugin)", how every error starts.
-    [[nodiscard]] std::string where(const YAML::Mark& mark, const std::string& path,
+    [[nodiscard]] std::string where(const YAML::Mark& mark,
+                                    const std::string& path,
                                     const std::string& plugin) const;
-    void error(const YAML::Mark& mark, const std::string& path, const std::string& plugin,
+    void error(const YAML::Mark& mark,
+               const std::string& path,
+               const std::string& plugin,
                const std::string& message);
     // A scalar with ${ENV} expanded; records an error and returns nullopt otherwise.
-    std::optional<std::string> scalar(const YAML::Node& node, const std::string& path,
+    std::optional<std::string> scalar(const YAML::Node& node,
+                                      const std::string& path,
                                       const std::string& plugin);
 
     [[nodiscard]] const std::vector<std::string>& errors() const { return errors_; }
@@ -39,11 +45,15 @@ class Validator {
     [[nodiscard]] const std::filesystem::path& base_dir() const { return base_dir_; }
 
    private:
-    std::optional<OptionValue> parse(const YAML::Node& node, const spot_option_decl& decl,
-                                     const std::string& path, const std::string& plugin);
-    std::optional<OptionValue> parse_text(const std::string& text, const spot_option_decl& decl,
+    std::optional<OptionValue> parse(const YAML::Node& node,
+                                     const spot_option_decl& decl,
+                                     const std::string& path,
+                                     const std::string& plugin);
+    std::optional<OptionValue> parse_text(const std::string& text,
+                                          const spot_option_decl& decl,
                                           std::string& why) const;
-    std::optional<std::string> read_secret_file(const YAML::Node& node, const std::string& path,
+    std::optional<std::string> read_secret_file(const YAML::Node& node,
+                                                const std::string& path,
                                                 const std::string& plugin);
 
     std::filesystem::path file_;

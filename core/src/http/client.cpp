@@ -45,8 +45,9 @@ std::optional<std::chrono::milliseconds> retry_after(const Response& r) {
 
 std::chrono::milliseconds backoff(const ClientOptions& o, int attempt) {
     // Exponential, capped, with jitter over the upper half so clients spread out.
-    const auto base = std::min<std::int64_t>(o.backoff_max.count(),
-                                             o.backoff_initial.count() << std::min(attempt - 1, 20));
+    const auto base =
+        std::min<std::int64_t>(o.backoff_max.count(), o.backoff_initial.count()
+                                                          << std::min(attempt - 1, 20));
     thread_local std::mt19937_64 rng{std::random_device{}()};
     std::uniform_int_distribution<std::int64_t> jitter(0, std::max<std::int64_t>(base / 2, 0));
     return std::chrono::milliseconds(base - base / 2 + jitter(rng));
@@ -66,7 +67,8 @@ void copy_headers(const Message& msg, Response& r) {
 
 // The rest of an answer whose header is already read, into whichever body the parser has.
 template <class Stream, class Body>
-asio::awaitable<boost::system::error_code> read_body(Stream& stream, beast::flat_buffer& buffer,
+asio::awaitable<boost::system::error_code> read_body(Stream& stream,
+                                                     beast::flat_buffer& buffer,
                                                      bhttp::response_parser<Body>& parser) {
     if (parser.is_done()) {
         co_return boost::system::error_code{};
@@ -78,10 +80,13 @@ asio::awaitable<boost::system::error_code> read_body(Stream& stream, beast::flat
 }
 
 template <class Stream>
-asio::awaitable<Result<Response>> roundtrip(Stream& stream, Connection& c,
+asio::awaitable<Result<Response>> roundtrip(Stream& stream,
+                                            Connection& c,
                                             const bhttp::request<bhttp::string_body>& req,
-                                            const Request& request, const ClientOptions& o,
-                                            const std::string& where, bool& keep_alive) {
+                                            const Request& request,
+                                            const ClientOptions& o,
+                                            const std::string& where,
+                                            bool& keep_alive) {
     const auto timeout = request.timeout.count() > 0 ? request.timeout : o.read_timeout;
     const std::uint64_t limit =
         request.max_body_bytes > 0 ? request.max_body_bytes : o.max_response_bytes;
@@ -163,12 +168,15 @@ asio::awaitable<Result<Response>> roundtrip(Stream& stream, Connection& c,
 }
 
 // Adds X-Amz-Date, X-Amz-Content-Sha256 (and the session token) and the SigV4 Authorization.
-void sign_aws(const Url& url_, const ClientOptions& options_, bhttp::request<bhttp::string_body>& req) {
+void sign_aws(const Url& url_,
+              const ClientOptions& options_,
+              bhttp::request<bhttp::string_body>& req) {
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     const std::string amz_date = fmt::format("{:%Y%m%dT%H%M%SZ}", now);
     const std::string payload = sha256_hex(req.body());
-    std::vector<std::pair<std::string, std::string>> headers{
-        {"host", url_.host}, {"x-amz-date", amz_date}, {"x-amz-content-sha256", payload}};
+    std::vector<std::pair<std::string, std::string>> headers{{"host", url_.host},
+                                                             {"x-amz-date", amz_date},
+                                                             {"x-amz-content-sha256", payload}};
     if (!options_.aws.session_token.empty()) {
         headers.emplace_back("x-amz-security-token", options_.aws.session_token);
     }
@@ -195,8 +203,11 @@ Error status_error(const Response& r, const std::string& where) {
     return e;
 }
 
-Endpoint::Endpoint(std::shared_ptr<Pool> pool, Url url, ClientOptions options,
-                   std::shared_ptr<spdlog::logger> log, MetricsRegistry* metrics)
+Endpoint::Endpoint(std::shared_ptr<Pool> pool,
+                   Url url,
+                   ClientOptions options,
+                   std::shared_ptr<spdlog::logger> log,
+                   MetricsRegistry* metrics)
     : pool_(std::move(pool)),
       url_(std::move(url)),
       options_(std::move(options)),
@@ -248,9 +259,10 @@ asio::awaitable<Result<Response>> Endpoint::attempt(const Request& request) {
 
     auto*& slot = latency_[request.label];
     if (slot == nullptr) {
-        slot = &metrics_->histogram(
-            "spot_http_request_duration_seconds", "HTTP request latency per endpoint (one attempt).",
-            {{"host", url_.host + ":" + url_.port}, {"endpoint", request.label}});
+        slot = &metrics_->histogram("spot_http_request_duration_seconds",
+                                    "HTTP request latency per endpoint (one attempt).",
+                                    {{"host", url_.host + ":" + url_.port},
+                                     {"endpoint", request.label}});
     }
     Histogram& latency = *slot;
     const auto started = std::chrono::steady_clock::now();
@@ -285,7 +297,8 @@ asio::awaitable<Result<Response>> Endpoint::attempt(const Request& request) {
         pool_->give_back(std::move(conn));
     }
     pool_->release();
-    latency.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    latency.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     co_return r;
 }
 
@@ -296,11 +309,11 @@ asio::awaitable<Result<Response>> Endpoint::send(Request request) {
             const bool retry = r ? transient_status(r->status) : transient(r.error());
             if (!retry || attempt >= self->options_.max_attempts) {
                 if (r && transient_status(r->status)) {
-                    Error e = make_error(
-                        ErrorCode::Http,
-                        "HTTP " + std::to_string(r->status) + " after " + std::to_string(attempt) +
-                            " attempt(s): " + body_excerpt(r->body),
-                        req.method + " " + self->describe(req.target));
+                    Error e = make_error(ErrorCode::Http,
+                                         "HTTP " + std::to_string(r->status) + " after " +
+                                             std::to_string(attempt) +
+                                             " attempt(s): " + body_excerpt(r->body),
+                                         req.method + " " + self->describe(req.target));
                     e.http_status = r->status;
                     co_return e;
                 }
@@ -350,7 +363,8 @@ asio::awaitable<Result<json::value>> Endpoint::get_json(std::string target, std:
     co_return v;
 }
 
-asio::awaitable<Result<std::uint64_t>> Endpoint::download(std::string target, std::string label,
+asio::awaitable<Result<std::uint64_t>> Endpoint::download(std::string target,
+                                                          std::string label,
                                                           std::filesystem::path file,
                                                           std::uint64_t max_bytes,
                                                           std::chrono::milliseconds timeout) {

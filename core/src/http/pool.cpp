@@ -61,11 +61,13 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> Pool::connect(
         c->tcp.emplace(strand);
     }
     c->lowest().expires_after(timeout);
-    auto [cec, ep] = co_await c->lowest().async_connect(endpoints, asio::as_tuple(asio::use_awaitable));
+    auto [cec, ep] =
+        co_await c->lowest().async_connect(endpoints, asio::as_tuple(asio::use_awaitable));
     if (cec) {
         if (cec == beast::error::timeout) {
             co_return make_error(ErrorCode::Timeout,
-                                 "connect timed out after " + std::to_string(timeout.count()) + " ms",
+                                 "connect timed out after " + std::to_string(timeout.count()) +
+                                     " ms",
                                  where);
         }
         co_return make_error(ErrorCode::Connection, "cannot connect: " + cec.message(), where);

@@ -26,7 +26,10 @@ struct Connection {
 };
 
 struct Pool {
-    Pool(asio::any_io_executor io, Url url, std::optional<ssl::context> ssl_ctx, std::size_t limit,
+    Pool(asio::any_io_executor io,
+         Url url,
+         std::optional<ssl::context> ssl_ctx,
+         std::size_t limit,
          bool verify)
         : strand(asio::make_strand(io)),
           url(std::move(url)),

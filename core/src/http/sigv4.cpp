@@ -34,9 +34,11 @@ std::string uri_encode(std::string_view s, bool keep_slash, bool keep_escapes = 
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const auto c = static_cast<unsigned char>(s[i]);
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/')) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
+            (keep_slash && c == '/')) {
             out += static_cast<char>(c);
-        } else if (keep_escapes && c == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        } else if (keep_escapes && c == '%' && i + 2 < s.size() &&
+                   std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
                    std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
             out += '%';
         } else {
@@ -56,7 +58,9 @@ std::string canonical_query(std::string_view query) {
         if (!part.empty()) {
             const auto eq = part.find('=');
             params.emplace_back(uri_encode(part.substr(0, eq), false),
-                                eq == std::string_view::npos ? "" : uri_encode(part.substr(eq + 1), false));
+                                eq == std::string_view::npos
+                                    ? ""
+                                    : uri_encode(part.substr(eq + 1), false));
         }
         query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     }
@@ -77,10 +81,13 @@ std::string sha256_hex(std::string_view data) {
     return hex(md, len);
 }
 
-std::string sigv4_authorization(const AwsCredentials& c, std::string_view method,
-                                std::string_view path, std::string_view query,
+std::string sigv4_authorization(const AwsCredentials& c,
+                                std::string_view method,
+                                std::string_view path,
+                                std::string_view query,
                                 const std::vector<std::pair<std::string, std::string>>& headers,
-                                std::string_view payload_sha256, std::string_view amz_date) {
+                                std::string_view payload_sha256,
+                                std::string_view amz_date) {
     std::map<std::string, std::string> canon;  // sorted by lower-case name
     for (const auto& [k, v] : headers) {
         std::string name = k;
@@ -105,11 +112,11 @@ std::string sigv4_authorization(const AwsCredentials& c, std::string_view method
                                 signed_headers + "\n" + std::string(payload_sha256);
     const std::string date(amz_date.substr(0, 8));
     const std::string scope = date + "/" + c.region + "/" + c.service + "/aws4_request";
-    const std::string to_sign = "AWS4-HMAC-SHA256\n" + std::string(amz_date) + "\n" + scope + "\n" +
-                                sha256_hex(request);
-    const std::string key = hmac(hmac(hmac(hmac("AWS4" + c.secret_access_key, date), c.region),
-                                      c.service),
-                                 "aws4_request");
+    const std::string to_sign =
+        "AWS4-HMAC-SHA256\n" + std::string(amz_date) + "\n" + scope + "\n" + sha256_hex(request);
+    const std::string key =
+        hmac(hmac(hmac(hmac("AWS4" + c.secret_access_key, date), c.region), c.service),
+             "aws4_request");
     const std::string sig = hmac(key, to_sign);
     return "AWS4-HMAC-SHA256 Credential=" + c.access_key_id + "/" + scope +
            ", SignedHeaders=" + signed_headers +

@@ -6,8 +6,9 @@ namespace spot::http {
 
 Result<Url> Url::parse(std::string_view text) {
     // scheme://[user[:password]@]host[:port][/path]; IPv6 hosts in brackets.
-    static const std::regex kUrl(R"(^(https?)://(?:([^:@/]*)(?::([^@/]*))?@)?(\[[^\]]+\]|[^:/?#]+)(?::(\d{1,5}))?(/[^?#]*)?$)",
-                                 std::regex::icase);
+    static const std::regex kUrl(
+        R"(^(https?)://(?:([^:@/]*)(?::([^@/]*))?@)?(\[[^\]]+\]|[^:/?#]+)(?::(\d{1,5}))?(/[^?#]*)?$)",
+        std::regex::icase);
     std::cmatch m;
     if (!std::regex_match(text.begin(), text.end(), m, kUrl)) {
         return make_error(ErrorCode::Config,

@@ -67,7 +67,8 @@ std::vector<std::uint64_t> Histogram::cumulative() const {
     return out;
 }
 
-MetricsRegistry::Family& MetricsRegistry::family(const std::string& name, const std::string& type,
+MetricsRegistry::Family& MetricsRegistry::family(const std::string& name,
+                                                 const std::string& type,
                                                  const std::string& help) {
     auto& f = families_[name];
     if (f.type.empty()) {
@@ -77,7 +78,8 @@ MetricsRegistry::Family& MetricsRegistry::family(const std::string& name, const 
     return f;
 }
 
-Counter& MetricsRegistry::counter(const std::string& name, const std::string& help,
+Counter& MetricsRegistry::counter(const std::string& name,
+                                  const std::string& help,
                                   const Labels& labels) {
     std::lock_guard lock(mutex_);
     auto& slot = family(name, "counter", help).counters[render_labels(labels)];
@@ -87,7 +89,8 @@ Counter& MetricsRegistry::counter(const std::string& name, const std::string& he
     return *slot;
 }
 
-Gauge& MetricsRegistry::gauge(const std::string& name, const std::string& help,
+Gauge& MetricsRegistry::gauge(const std::string& name,
+                              const std::string& help,
                               const Labels& labels) {
     std::lock_guard lock(mutex_);
     auto& slot = family(name, "gauge", help).gauges[render_labels(labels)];
@@ -97,7 +100,8 @@ Gauge& MetricsRegistry::gauge(const std::string& name, const std::string& help,
     return *slot;
 }
 
-Histogram& MetricsRegistry::histogram(const std::string& name, const std::string& help,
+Histogram& MetricsRegistry::histogram(const std::string& name,
+                                      const std::string& help,
                                       const Labels& labels) {
     std::lock_guard lock(mutex_);
     auto& slot = family(name, "histogram", help).histograms[render_labels(labels)];

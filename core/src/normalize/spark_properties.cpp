@@ -67,10 +67,20 @@ std::optional<boost::json::value> bytes(std::string_view text, double bare_unit)
         return std::nullopt;
     }
     static const std::pair<std::string_view, double> kUnits[] = {
-        {"b", 1.0},           {"k", 1024.0},         {"kb", 1024.0},        {"kib", 1024.0},
-        {"m", 1048576.0},     {"mb", 1048576.0},     {"mib", 1048576.0},    {"g", 1073741824.0},
-        {"gb", 1073741824.0}, {"gib", 1073741824.0}, {"t", 1099511627776.0}, {"tb", 1099511627776.0},
-        {"p", 1125899906842624.0}, {"pb", 1125899906842624.0},
+        {"b", 1.0},
+        {"k", 1024.0},
+        {"kb", 1024.0},
+        {"kib", 1024.0},
+        {"m", 1048576.0},
+        {"mb", 1048576.0},
+        {"mib", 1048576.0},
+        {"g", 1073741824.0},
+        {"gb", 1073741824.0},
+        {"gib", 1073741824.0},
+        {"t", 1099511627776.0},
+        {"tb", 1099511627776.0},
+        {"p", 1125899906842624.0},
+        {"pb", 1125899906842624.0},
     };
     double factor = 0;
     if (nu->second.empty()) {
@@ -93,7 +103,7 @@ std::optional<boost::json::value> millis(std::string_view text) {
         return std::nullopt;
     }
     static const std::pair<std::string_view, double> kUnits[] = {
-        {"", 1000.0},  {"ms", 1.0},      {"s", 1000.0},      {"m", 60000.0},
+        {"", 1000.0},     {"ms", 1.0},      {"s", 1000.0},     {"m", 60000.0},
         {"min", 60000.0}, {"h", 3600000.0}, {"d", 86400000.0},
     };
     for (auto [u, f] : kUnits) {
@@ -192,7 +202,8 @@ void add_typed_keys(PropertyRules& rules, PropertyType type, const std::vector<s
 }
 
 boost::json::object normalize_spark_properties(const boost::json::array& pairs,
-                                               const PropertyRules& rules, spdlog::logger& log,
+                                               const PropertyRules& rules,
+                                               spdlog::logger& log,
                                                std::string_view app_id) {
     boost::json::object out;
     for (const auto& pair : pairs) {

@@ -31,6 +31,7 @@ std::optional<boost::json::value> type_property(std::string_view text, PropertyT
 // Never fails: a value that does not parse stays a string and `log` gets one warning.
 boost::json::object normalize_spark_properties(const boost::json::array& pairs,
                                                const PropertyRules& rules,
-                                               spdlog::logger& log, std::string_view app_id);
+                                               spdlog::logger& log,
+                                               std::string_view app_id);
 
 }  // namespace spot::core

@@ -3,8 +3,10 @@
 
 namespace spot {
 
-Document make_error_document(const Error& error, std::string_view app_id,
-                             std::string_view history_host, std::string_view stage) {
+Document make_error_document(const Error& error,
+                             std::string_view app_id,
+                             std::string_view history_host,
+                             std::string_view stage) {
     json::object err{
         {"type", error_type_name(error.code)},
         {"message", error.describe()},

@@ -49,9 +49,9 @@ Pipeline::Pipeline(PipelineConfig config, const Services& services)
     runs_failed_ = &m.counter("spot_runs_failed_total",
                               "Runs that a sink did not acknowledge; retried next pass.", labels);
     err_documents_ = &m.counter("spot_err_documents_total", "Err documents produced.", labels);
-    plugin_failures_ = &m.counter("spot_plugin_failures_total",
-                                  "Failures of plugins' background work (an err document each).",
-                                  labels);
+    plugin_failures_ =
+        &m.counter("spot_plugin_failures_total",
+                   "Failures of plugins' background work (an err document each).", labels);
     last_progress_ns_ = steady_now_ns();
     in_flight_gauge_ = &m.gauge("spot_runs_in_flight", "Runs being processed now.", labels);
     last_pass_time_ = &m.gauge("spot_last_pass_timestamp_seconds",
@@ -60,8 +60,8 @@ Pipeline::Pipeline(PipelineConfig config, const Services& services)
                                     "Unix time at which the last pass that listed its source "
                                     "without error ended.",
                                     labels);
-    last_pass_seconds_ = &m.gauge("spot_last_pass_duration_seconds",
-                                  "How long the last pass took.", labels);
+    last_pass_seconds_ =
+        &m.gauge("spot_last_pass_duration_seconds", "How long the last pass took.", labels);
 }
 
 Result<std::shared_ptr<Pipeline>> Pipeline::create(const PipelineConfig& config,
@@ -69,8 +69,13 @@ Result<std::shared_ptr<Pipeline>> Pipeline::create(const PipelineConfig& config,
     std::shared_ptr<Pipeline> p(new Pipeline(config, services));
     auto make = [&](const InstanceConfig& inst) -> Result<std::unique_ptr<Plugin>> {
         const std::string context = config.name + "." + inst.id;
-        PluginContext ctx{config.name, inst.id, logging::get(context), p->strand_,
-                          services.workers, services.metrics, services.http,
+        PluginContext ctx{config.name,
+                          inst.id,
+                          logging::get(context),
+                          p->strand_,
+                          services.workers,
+                          services.metrics,
+                          services.http,
                           services.state != nullptr ? services.state->dir()
                                                     : std::filesystem::path(),
                           [weak = std::weak_ptr<Pipeline>(p)](Error e, std::string stage) {
@@ -164,7 +169,8 @@ asio::awaitable<Result<void>> Pipeline::run(std::shared_ptr<Pipeline> self, bool
         try {
             self->source_->commit(checkpoint);
         } catch (const std::exception& e) {
-            self->log_->warn("journal entry not replayed (its run is taken again) error={}", e.what());
+            self->log_->warn("journal entry not replayed (its run is taken again) error={}",
+                             e.what());
         }
     }
     if (!journal->empty()) {
@@ -263,8 +269,8 @@ asio::awaitable<void> Pipeline::write_reported_failures() {
     if (docs.empty()) {
         co_return;
     }
-    last_error_ = json::value_to<std::string>(
-        docs.back().body.at("spot").at("error").at("message"));
+    last_error_ =
+        json::value_to<std::string>(docs.back().body.at("spot").at("error").at("message"));
     err_documents_->inc(docs.size());
     co_await write_to_sinks(std::move(docs));
 }
@@ -320,9 +326,8 @@ asio::awaitable<Result<void>> Pipeline::run_pass() {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     ++passes_;
     last_pass_end_ = iso_utc_now();
-    last_pass_time_->set(std::chrono::duration<double>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count());
+    last_pass_time_->set(
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
     last_pass_seconds_->set(seconds);
     if (listed && !fatal_) {
         last_good_pass_time_->set(last_pass_time_->value());
@@ -365,8 +370,10 @@ asio::awaitable<void> Pipeline::submit(Run run) {
                    });
 }
 
-asio::awaitable<Result<void>> Pipeline::fail(Error error, std::string app_id,
-                                             std::string history_host, std::string stage) {
+asio::awaitable<Result<void>> Pipeline::fail(Error error,
+                                             std::string app_id,
+                                             std::string history_host,
+                                             std::string stage) {
     last_error_ = error.describe();
     log_->error("{} failed app='{}' error={}", stage, app_id, error.describe());
     std::vector<Document> docs{make_error_document(error, app_id, history_host, stage)};
@@ -533,8 +540,9 @@ asio::awaitable<std::vector<Document>> Pipeline::observe(std::shared_ptr<Pipelin
 asio::awaitable<void> Pipeline::advise(std::vector<Document> agg) {
     // Observing refits models: on the worker pool, as the per-run transforms; the strand only
     // writes what the advisors made.
-    auto out = co_await asio::co_spawn(services_.workers, observe(shared_from_this(), std::move(agg)),
-                                       asio::use_awaitable);
+    auto out =
+        co_await asio::co_spawn(services_.workers, observe(shared_from_this(), std::move(agg)),
+                                asio::use_awaitable);
     if (!out.empty()) {
         co_await write_to_sinks(std::move(out));  // failures logged and counted there
     }
@@ -587,7 +595,8 @@ asio::awaitable<std::vector<std::string>> Pipeline::write_to_sinks(std::vector<D
             log_->error("sink did not acknowledge sink='{}' error={}", sink_ids_[i],
                         written.error().describe());
             failed.push_back(sink_ids_[i]);
-            sink_errors.push_back(make_error_document(written.error(), "", "", "sink:" + sink_ids_[i]));
+            sink_errors.push_back(
+                make_error_document(written.error(), "", "", "sink:" + sink_ids_[i]));
         }
     }
     if (!sink_errors.empty() && failed.size() < sinks_.size()) {
@@ -610,7 +619,8 @@ void Pipeline::checkpoint(const json::value& checkpoint) {
         return;  // nothing to remember (a source's snapshot)
     }
     if (auto appended = services_.state->append_journal(name(), checkpoint); !appended) {
-        log_->warn("journal not appended; saving the whole state error={}", appended.error().describe());
+        log_->warn("journal not appended; saving the whole state error={}",
+                   appended.error().describe());
         save_state();
         return;
     }

@@ -53,15 +53,17 @@ class Pipeline final : public RunQueue, public std::enable_shared_from_this<Pipe
     [[nodiscard]] json::object status() const;
     // A question to the pipeline's advisors (the first that knows the answer); call on the
     // event loop. NotFound when there is no advisor or none knows.
-    Result<json::value> query_advisors(std::string_view path,
-                                       const std::vector<std::pair<std::string, std::string>>& params);
+    Result<json::value> query_advisors(
+        std::string_view path, const std::vector<std::pair<std::string, std::string>>& params);
     [[nodiscard]] bool has_advisors() const { return !advisors_.empty(); }
     // Has every advisor read what it learned, without starting anything (`spotd advise`).
     Result<void> load_advisors();
 
     // RunQueue
     asio::awaitable<void> submit(Run run) override;
-    asio::awaitable<Result<void>> fail(Error error, std::string app_id, std::string history_host,
+    asio::awaitable<Result<void>> fail(Error error,
+                                       std::string app_id,
+                                       std::string history_host,
                                        std::string stage) override;
     asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> known_runs(
         std::int64_t from_ms, std::int64_t to_ms) override;

@@ -54,9 +54,10 @@ Result<LoadedPlugin> load_plugin(const std::filesystem::path& file) {
         return refuse("cannot load the library: " + load_ec.message());
     }
     if (!lib->has(SPOT_PLUGIN_ENTRY_SYMBOL)) {
-        return refuse(fmt::format("no entry point '{}'; not a Spot plugin, or built without "
-                                  "SPOT_PLUGIN(...)",
-                                  SPOT_PLUGIN_ENTRY_SYMBOL));
+        return refuse(
+            fmt::format("no entry point '{}'; not a Spot plugin, or built without "
+                        "SPOT_PLUGIN(...)",
+                        SPOT_PLUGIN_ENTRY_SYMBOL));
     }
     auto entry = lib->get<const spot_plugin_descriptor*()>(SPOT_PLUGIN_ENTRY_SYMBOL);
     const spot_plugin_descriptor* d = entry();
@@ -64,19 +65,22 @@ Result<LoadedPlugin> load_plugin(const std::filesystem::path& file) {
         return refuse("entry point returned no descriptor");
     }
     if (d->abi_version != SPOT_PLUGIN_ABI_VERSION) {
-        return refuse(fmt::format("ABI version {}, spotd expects {}; rebuild the plugin with this "
-                                  "spotd",
-                                  d->abi_version, SPOT_PLUGIN_ABI_VERSION));
+        return refuse(
+            fmt::format("ABI version {}, spotd expects {}; rebuild the plugin with this "
+                        "spotd",
+                        d->abi_version, SPOT_PLUGIN_ABI_VERSION));
     }
     if (d->struct_size < sizeof(spot_plugin_descriptor)) {
-        return refuse(fmt::format("descriptor size {}, spotd expects at least {}; rebuild the "
-                                  "plugin with this spotd",
-                                  d->struct_size, sizeof(spot_plugin_descriptor)));
+        return refuse(
+            fmt::format("descriptor size {}, spotd expects at least {}; rebuild the "
+                        "plugin with this spotd",
+                        d->struct_size, sizeof(spot_plugin_descriptor)));
     }
     if (d->toolchain == nullptr || std::string_view(d->toolchain) != SPOT_TOOLCHAIN) {
-        return refuse(fmt::format("built with toolchain '{}', spotd with '{}'; rebuild the plugin "
-                                  "with this spotd",
-                                  d->toolchain ? d->toolchain : "(none)", SPOT_TOOLCHAIN));
+        return refuse(
+            fmt::format("built with toolchain '{}', spotd with '{}'; rebuild the plugin "
+                        "with this spotd",
+                        d->toolchain ? d->toolchain : "(none)", SPOT_TOOLCHAIN));
     }
     if (d->name == nullptr || *d->name == '\0') {
         return refuse("descriptor has no name");

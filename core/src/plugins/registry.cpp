@@ -21,8 +21,9 @@ std::vector<Error> PluginRegistry::add_directory(const std::filesystem::path& di
         }
     }
     if (ec) {
-        refused.push_back(make_error(ErrorCode::Plugin, "cannot read plugin directory: " +
-                                                            ec.message(), dir.string()));
+        refused.push_back(make_error(ErrorCode::Plugin,
+                                     "cannot read plugin directory: " + ec.message(),
+                                     dir.string()));
         return refused;
     }
     std::sort(files.begin(), files.end());  // deterministic: the same plugin wins every time
@@ -46,8 +47,9 @@ Result<void> PluginRegistry::add(LoadedPlugin plugin) {
                                       existing->path.filename().string()),
                           fmt::format("plugin '{}'", plugin.path.filename().string()));
     }
-    auto pos = std::lower_bound(plugins_.begin(), plugins_.end(), plugin.name(),
-                                [](const LoadedPlugin& p, const std::string& n) { return p.name() < n; });
+    auto pos =
+        std::lower_bound(plugins_.begin(), plugins_.end(), plugin.name(),
+                         [](const LoadedPlugin& p, const std::string& n) { return p.name() < n; });
     plugins_.insert(pos, std::move(plugin));
     return {};
 }

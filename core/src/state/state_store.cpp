@@ -97,7 +97,8 @@ Result<boost::json::value> StateStore::load(const std::string& pipeline) const {
 }
 
 Result<void> StateStore::save(const std::string& pipeline, const boost::json::value& state) {
-    if (auto saved = write_file_atomically(file_of(pipeline), boost::json::serialize(state)); !saved) {
+    if (auto saved = write_file_atomically(file_of(pipeline), boost::json::serialize(state));
+        !saved) {
         return saved;
     }
     // The state holds every journaled checkpoint now. A crash before the truncation is durable
@@ -113,7 +114,8 @@ std::filesystem::path StateStore::journal_of(const std::string& pipeline) const 
     return dir_ / (pipeline + ".journal.jsonl");
 }
 
-Result<void> StateStore::append_journal(const std::string& pipeline, const boost::json::value& checkpoint) {
+Result<void> StateStore::append_journal(const std::string& pipeline,
+                                        const boost::json::value& checkpoint) {
     const auto journal = journal_of(pipeline);
     int fd = ::open(journal.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (fd < 0) {
@@ -127,7 +129,8 @@ Result<void> StateStore::append_journal(const std::string& pipeline, const boost
     return written;
 }
 
-Result<std::vector<boost::json::value>> StateStore::load_journal(const std::string& pipeline) const {
+Result<std::vector<boost::json::value>> StateStore::load_journal(
+    const std::string& pipeline) const {
     std::vector<boost::json::value> out;
     std::ifstream in(journal_of(pipeline), std::ios::binary);
     for (std::string line; std::getline(in, line);) {

@@ -24,10 +24,12 @@ class StateStore {
     [[nodiscard]] Result<void> save(const std::string& pipeline, const boost::json::value& state);
     // One acknowledged run's checkpoint, appended as a line and fdatasync'd: what a run costs,
     // O(1) whatever the size of the state. Replayed over the state file by the next load.
-    [[nodiscard]] Result<void> append_journal(const std::string& pipeline, const boost::json::value& checkpoint);
+    [[nodiscard]] Result<void> append_journal(const std::string& pipeline,
+                                              const boost::json::value& checkpoint);
     // The checkpoints appended since the last save(), oldest first; a line cut by a crash (the
     // last) is skipped.
-    [[nodiscard]] Result<std::vector<boost::json::value>> load_journal(const std::string& pipeline) const;
+    [[nodiscard]] Result<std::vector<boost::json::value>> load_journal(
+        const std::string& pipeline) const;
 
     [[nodiscard]] std::filesystem::path file_of(const std::string& pipeline) const;
     [[nodiscard]] std::filesystem::path journal_of(const std::string& pipeline) const;

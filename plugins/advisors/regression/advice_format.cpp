@@ -33,16 +33,21 @@ json::array config_pairs(const Config& c) {
     json::array out;
     for (const auto& [k, v] : config_json(c)) {
         out.push_back(json::object{{"key", k},
-                                   {"value", v.is_string() ? std::string(v.get_string()) : json::serialize(v)}});
+                                   {"value", v.is_string() ? std::string(v.get_string())
+                                                           : json::serialize(v)}});
     }
     return out;
 }
 
 json::object prediction_json(const Prediction& p) {
-    return {{"duration_ms", p.duration_ms},       {"duration_low_ms", p.duration_low},
-            {"duration_high_ms", p.duration_high}, {"core_hours", p.core_hours},
-            {"core_hours_low", p.core_hours_low},  {"core_hours_high", p.core_hours_high},
-            {"model", p.model},                    {"runs", p.runs},
+    return {{"duration_ms", p.duration_ms},
+            {"duration_low_ms", p.duration_low},
+            {"duration_high_ms", p.duration_high},
+            {"core_hours", p.core_hours},
+            {"core_hours_low", p.core_hours_low},
+            {"core_hours_high", p.core_hours_high},
+            {"model", p.model},
+            {"runs", p.runs},
             {"past_error", p.past_error}};
 }
 
@@ -99,7 +104,8 @@ std::string format_advice(const Advice& a, AdviceFormat f) {
     const auto& c = a.advised;
     if (a.status != "ok" && f != AdviceFormat::Json) {
         // Nothing to apply: a comment in every format, so a script never takes it for advice.
-        return fmt::format("# job {}: {} ({})\n", a.job, a.status, a.notes.empty() ? "" : a.notes.front());
+        return fmt::format("# job {}: {} ({})\n", a.job, a.status,
+                           a.notes.empty() ? "" : a.notes.front());
     }
     switch (f) {
         case AdviceFormat::Json: return json::serialize(to_json(a)) + "\n";
@@ -107,8 +113,8 @@ std::string format_advice(const Advice& a, AdviceFormat f) {
             std::string out = fmt::format(
                 "--num-executors {} --executor-cores {} --executor-memory {} --conf "
                 "spark.sql.shuffle.partitions={}",
-                whole(c.executors), whole(c.cores),
-                spark_memory(c.memory_bytes), whole(c.partitions));
+                whole(c.executors), whole(c.cores), spark_memory(c.memory_bytes),
+                whole(c.partitions));
             if (c.overhead_bytes > 0) {
                 out += " --conf spark.executor.memoryOverhead=" + spark_memory(c.overhead_bytes);
             }
@@ -133,17 +139,17 @@ std::string format_advice(const Advice& a, AdviceFormat f) {
         return fmt::format(
             "  {:<8} {:>3} executor(s) x {} core(s), {} memory, {} shuffle partitions: "
             "{:.1f} s [{:.1f}, {:.1f}], {:.4f} core-hours [{:.4f}, {:.4f}]\n",
-            what, whole(k.executors), whole(k.cores),
-            spark_memory(k.memory_bytes), whole(k.partitions),
-            x.duration_ms / 1000, x.duration_low / 1000, x.duration_high / 1000, x.core_hours,
-            x.core_hours_low, x.core_hours_high);
+            what, whole(k.executors), whole(k.cores), spark_memory(k.memory_bytes),
+            whole(k.partitions), x.duration_ms / 1000, x.duration_low / 1000,
+            x.duration_high / 1000, x.core_hours, x.core_hours_low, x.core_hours_high);
     };
     out += line("current", a.current, p);
     out += line("advised", a.advised, q);
-    out += fmt::format("  saves {:.0f}% of the core-hours, {} {:.0f}%; {} model on {} run(s), "
-                       "{:.1f}% median error on the job's runs\n",
-                       a.core_hours_saved * 100, a.duration_change <= 0 ? "faster by" : "slower by",
-                       std::abs(a.duration_change) * 100, q.model, q.runs, q.past_error * 100);
+    out += fmt::format(
+        "  saves {:.0f}% of the core-hours, {} {:.0f}%; {} model on {} run(s), "
+        "{:.1f}% median error on the job's runs\n",
+        a.core_hours_saved * 100, a.duration_change <= 0 ? "faster by" : "slower by",
+        std::abs(a.duration_change) * 100, q.model, q.runs, q.past_error * 100);
     for (const auto& n : a.notes) {
         out += "  note: " + n + "\n";
     }

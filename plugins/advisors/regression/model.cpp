@@ -12,8 +12,9 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr const char* kFeatureNames[DurationModel::kFeatures] = {
-    "intercept", "input_gb", "executors", "slots", "partitions_per_100"};
+constexpr const char* kFeatureNames[DurationModel::kFeatures] = {"intercept", "input_gb",
+                                                                 "executors", "slots",
+                                                                 "partitions_per_100"};
 
 double median(std::vector<double> v) {
     if (v.empty()) {
@@ -30,8 +31,10 @@ struct Fit {
 };
 
 // Weighted ridge on standardised features with Huber reweighting (IRLS), target y.
-Fit robust_fit(const std::vector<std::vector<double>>& rows, const std::vector<double>& y,
-               const std::vector<double>& base_weights, const ModelOptions& o) {
+Fit robust_fit(const std::vector<std::vector<double>>& rows,
+               const std::vector<double>& y,
+               const std::vector<double>& base_weights,
+               const ModelOptions& o) {
     const auto n = static_cast<Eigen::Index>(rows.size());
     constexpr auto k = static_cast<Eigen::Index>(DurationModel::kFeatures);
     Fit f;
@@ -130,7 +133,8 @@ DurationModel DurationModel::fit(const std::vector<Observation>& job_runs,
         double off = 0;
         for (const auto& r : job_runs) {
             m.offset_ = 0;
-            off += std::log(r.duration_ms) - std::log(m.predict(r.input_bytes, r.config).duration_ms);
+            off +=
+                std::log(r.duration_ms) - std::log(m.predict(r.input_bytes, r.config).duration_ms);
         }
         m.offset_ = off / static_cast<double>(job_runs.size());
     }

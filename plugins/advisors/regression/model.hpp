@@ -31,9 +31,9 @@ struct ModelOptions {
 struct Prediction {
     double duration_ms = 0, duration_low = 0, duration_high = 0;
     double core_hours = 0, core_hours_low = 0, core_hours_high = 0;
-    std::string model;          // "job" or "cluster"
-    std::size_t runs = 0;       // observations the model rests on
-    double past_error = 0;      // median absolute percentage error on the job's own runs
+    std::string model;      // "job" or "cluster"
+    std::size_t runs = 0;   // observations the model rests on
+    double past_error = 0;  // median absolute percentage error on the job's own runs
 };
 
 class DurationModel {
@@ -42,19 +42,21 @@ class DurationModel {
     // (every job's, time-ordered) give the shape and the job's own runs its level; with none at
     // all the model is empty (valid() false).
     static DurationModel fit(const std::vector<Observation>& job_runs,
-                             const std::vector<Observation>& cluster_runs, const ModelOptions& o);
+                             const std::vector<Observation>& cluster_runs,
+                             const ModelOptions& o);
 
     [[nodiscard]] bool valid() const { return !coef_.empty(); }
     [[nodiscard]] Prediction predict(double input_bytes, const Config& c) const;
     // The coefficients by feature name, the residual scale and what the fit rests on.
     [[nodiscard]] boost::json::object describe() const;
 
-    static constexpr std::size_t kFeatures = 5;  // intercept, input GB, executors, slots, partitions/100
+    static constexpr std::size_t kFeatures =
+        5;  // intercept, input GB, executors, slots, partitions/100
 
    private:
     std::vector<double> coef_, mean_, scale_;  // on standardised features
-    double offset_ = 0;      // the job's level over the cluster shape (cluster model only)
-    double sigma_ = 0;       // residual scale of log(duration)
+    double offset_ = 0;  // the job's level over the cluster shape (cluster model only)
+    double sigma_ = 0;   // residual scale of log(duration)
     double n_eff_ = 1;
     double core_ratio_ = 1;  // core-hours / (duration x slots): what the runs actually held
     std::string kind_;

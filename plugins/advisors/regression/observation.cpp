@@ -40,7 +40,9 @@ const json::value* path_of(const json::object& o, std::string_view path) {
     }
 }
 
-double stat(const json::object& aggs, std::string_view part, std::string_view field,
+double stat(const json::object& aggs,
+            std::string_view part,
+            std::string_view field,
             std::string_view which) {
     const auto* p = object_at(aggs, part);
     const auto* f = p != nullptr ? object_at(*p, field) : nullptr;
@@ -64,7 +66,8 @@ std::string JobKey::of(const json::object& doc) const {
             out += key_template.substr(open);
             break;
         }
-        if (const auto* v = path_of(doc, std::string_view(key_template).substr(open + 1, close - open - 1))) {
+        if (const auto* v =
+                path_of(doc, std::string_view(key_template).substr(open + 1, close - open - 1))) {
             out += v->is_string() ? std::string(v->get_string()) : json::serialize(*v);
         }
         i = close + 1;
@@ -83,7 +86,8 @@ Result<Observation> observation_of(const json::object& agg, const JobKey& key) {
     Observation o;
     o.job = key.of(agg);
     if (o.job.empty()) {
-        return make_error(ErrorCode::Json, "no job key (" + key.key_template + ")", string_of(agg, "id"));
+        return make_error(ErrorCode::Json, "no job key (" + key.key_template + ")",
+                          string_of(agg, "id"));
     }
     o.app_id = string_of(agg, "id");
     o.attempt = string_of(*attempt, "attemptId");
@@ -103,10 +107,12 @@ Result<Observation> observation_of(const json::object& agg, const JobKey& key) {
         // is kept as it is, and is what ran the tasks in local mode.
         if (const auto* ex = object_at(*aggs, "allexecutors")) {
             const auto* execs = object_at(*ex, "executors");
-            const auto* heap = execs != nullptr ? object_at(*execs, "peakMemoryMetrics.JVMHeapMemory") : nullptr;
+            const auto* heap =
+                execs != nullptr ? object_at(*execs, "peakMemoryMetrics.JVMHeapMemory") : nullptr;
             o.peak_heap = heap != nullptr ? number_of(*heap, "max").value_or(0) : 0;
             const auto* driver = object_at(*ex, "driver");
-            const auto* peaks = driver != nullptr ? object_at(*driver, "peakMemoryMetrics") : nullptr;
+            const auto* peaks =
+                driver != nullptr ? object_at(*driver, "peakMemoryMetrics") : nullptr;
             if (o.peak_heap <= 0 && peaks != nullptr) {
                 o.peak_heap = number_of(*peaks, "JVMHeapMemory").value_or(0);
             }
@@ -117,7 +123,8 @@ Result<Observation> observation_of(const json::object& agg, const JobKey& key) {
     const auto* props_p = env != nullptr ? object_at(*env, "sparkProperties") : nullptr;
     const auto& props = props_p != nullptr ? *props_p : empty;
     o.config.cores = property_of(props, "spark.executor.cores").value_or(1);
-    o.config.memory_bytes = property_of(props, "spark.executor.memory").value_or(1024.0 * 1024 * 1024);
+    o.config.memory_bytes =
+        property_of(props, "spark.executor.memory").value_or(1024.0 * 1024 * 1024);
     o.config.overhead_bytes = property_of(props, "spark.executor.memoryOverhead").value_or(0);
     o.config.partitions = property_of(props, "spark.sql.shuffle.partitions").value_or(200);
     const auto instances = property_of(props, "spark.executor.instances");
@@ -134,8 +141,8 @@ Result<Observation> observation_of(const json::object& agg, const JobKey& key) {
             o.local_mode = v->get_bool();
         }
         const auto* findings = analysis->if_contains("findings");
-        for (const auto& f : findings != nullptr && findings->is_array() ? findings->get_array()
-                                                                          : json::array()) {
+        for (const auto& f :
+             findings != nullptr && findings->is_array() ? findings->get_array() : json::array()) {
             const auto* fo = f.if_object();
             const auto* figures = fo != nullptr ? object_at(*fo, "figures") : nullptr;
             const auto* classes = figures != nullptr ? figures->if_contains("classes") : nullptr;
@@ -175,7 +182,8 @@ Result<Observation> observation_of(const json::object& agg, const JobKey& key) {
                         o.duration_ms / 3.6e6;
     // A run that ran out of memory is an observation of what not to do.
     o.succeeded = !o.oom;
-    if (const auto* completed = attempt->if_contains("completed"); completed && completed->is_bool()) {
+    if (const auto* completed = attempt->if_contains("completed");
+        completed && completed->is_bool()) {
         o.succeeded = o.succeeded && completed->get_bool();
     }
     return o;
@@ -246,8 +254,8 @@ Result<Observation> observation_from_json(const json::object& j) {
         for (const auto& p : w->get_array()) {
             if (p.is_array() && p.get_array().size() == 3) {
                 const auto& a = p.get_array();
-                o.whatif.push_back({a[0].to_number<double>(), a[1].to_number<double>(),
-                                    a[2].to_number<double>()});
+                o.whatif.push_back(
+                    {a[0].to_number<double>(), a[1].to_number<double>(), a[2].to_number<double>()});
             }
         }
     }

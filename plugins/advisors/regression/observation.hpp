@@ -16,11 +16,11 @@ namespace spot::advisors::regression {
 
 // The configuration the Setter chooses; what the model takes besides the input size.
 struct Config {
-    double executors = 1;         // executors that ran tasks (or spark.executor.instances)
-    double cores = 1;             // spark.executor.cores
-    double memory_bytes = 0;      // spark.executor.memory
-    double overhead_bytes = 0;    // spark.executor.memoryOverhead (0: Spark's default)
-    double partitions = 200;      // spark.sql.shuffle.partitions
+    double executors = 1;       // executors that ran tasks (or spark.executor.instances)
+    double cores = 1;           // spark.executor.cores
+    double memory_bytes = 0;    // spark.executor.memory
+    double overhead_bytes = 0;  // spark.executor.memoryOverhead (0: Spark's default)
+    double partitions = 200;    // spark.sql.shuffle.partitions
     [[nodiscard]] double slots() const { return executors * cores; }
     bool operator==(const Config&) const = default;
 };

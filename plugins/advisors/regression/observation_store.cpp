@@ -104,7 +104,8 @@ Result<void> ObservationStore::compact() {
     std::error_code ec;
     std::filesystem::rename(tmp, file_, ec);
     if (ec) {
-        return make_error(ErrorCode::Io, "cannot replace " + file_.string() + ": " + ec.message(), "");
+        return make_error(ErrorCode::Io, "cannot replace " + file_.string() + ": " + ec.message(),
+                          "");
     }
     lines_in_file_ = size();
     return {};
@@ -121,8 +122,9 @@ std::vector<Observation> ObservationStore::all_runs() const {
     for (const auto& [job, runs] : jobs_) {
         out.insert(out.end(), runs.begin(), runs.end());
     }
-    std::stable_sort(out.begin(), out.end(),
-                     [](const Observation& a, const Observation& b) { return a.end_ms < b.end_ms; });
+    std::stable_sort(out.begin(), out.end(), [](const Observation& a, const Observation& b) {
+        return a.end_ms < b.end_ms;
+    });
     return out;
 }
 

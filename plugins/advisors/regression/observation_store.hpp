@@ -28,7 +28,9 @@ class ObservationStore {
     void add(Observation o);
     Result<void> append(const Observation& o);
 
-    [[nodiscard]] const std::map<std::string, std::deque<Observation>>& jobs() const { return jobs_; }
+    [[nodiscard]] const std::map<std::string, std::deque<Observation>>& jobs() const {
+        return jobs_;
+    }
     // One job's runs, oldest first; empty when unknown.
     [[nodiscard]] std::vector<Observation> runs_of(const std::string& job) const;
     // Every job's runs, oldest first (the cluster model's data).

@@ -24,7 +24,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
         row[0] = i;
         for (std::size_t j = 1; j <= b.size(); ++j) {
             const std::size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            row[j] =
+                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
             diagonal = up;
         }
     }
@@ -41,11 +42,12 @@ RegressionAdvisor::RegressionAdvisor(const PluginContext& ctx, AdvisorSettings s
       store_(ctx.state_dir / (ctx.pipeline + "." + ctx.instance_id + ".observations.jsonl"),
              settings_.max_runs_per_job) {
     for (const char* reason : {"no_attempt", "no_job_key", "no_duration"}) {
-        skipped_[reason] = ctx.metrics == nullptr
-                               ? nullptr
-                               : &ctx.metrics->counter("spot_advisor_runs_skipped_total",
-                                                       "Agg documents an advisor could not observe, by reason.",
-                                                       {{"pipeline", ctx.pipeline}, {"reason", reason}});
+        skipped_[reason] =
+            ctx.metrics == nullptr
+                ? nullptr
+                : &ctx.metrics->counter("spot_advisor_runs_skipped_total",
+                                        "Agg documents an advisor could not observe, by reason.",
+                                        {{"pipeline", ctx.pipeline}, {"reason", reason}});
     }
     if (!settings_.seed_url.empty()) {
         auto endpoint = ctx.http->endpoint(settings_.seed_url, http::ClientOptions{}, ctx.log);
@@ -68,8 +70,8 @@ asio::awaitable<Result<void>> RegressionAdvisor::start() {
             co_return aside.error();
         }
         if (!aside->empty()) {
-            log_->warn("unreadable observation lines set aside in '{}'; kept runs={}", aside->string(),
-                       store_.size());
+            log_->warn("unreadable observation lines set aside in '{}'; kept runs={}",
+                       aside->string(), store_.size());
         }
     }
     if (seed_endpoint_ == nullptr || store_.size() > 0) {
@@ -78,27 +80,30 @@ asio::awaitable<Result<void>> RegressionAdvisor::start() {
     // A fresh state: the runs the cluster index already holds. A failure is reported and the
     // advisor starts empty; it learns from the runs to come.
     std::size_t seeded = 0;
-    auto read = co_await read_agg_index(*seed_endpoint_, settings_.seed_index, [&](const json::object& doc) {
-        std::lock_guard lock(mutex_);
-        seeded += learn(doc) ? 1 : 0;
-    });
+    auto read = co_await read_agg_index(*seed_endpoint_, settings_.seed_index,
+                                        [&](const json::object& doc) {
+                                            std::lock_guard lock(mutex_);
+                                            seeded += learn(doc) ? 1 : 0;
+                                        });
     if (!read) {
-        log_->warn("observations not seeded from index '{}': {}", settings_.seed_index, read.error().describe());
+        log_->warn("observations not seeded from index '{}': {}", settings_.seed_index,
+                   read.error().describe());
         if (report_failure_) {
             report_failure_(read.error(), "advise:seed");
         }
         co_return Result<void>{};
     }
-    log_->info("observations seeded from index '{}' documents={} runs={}", settings_.seed_index, *read, seeded);
+    log_->info("observations seeded from index '{}' documents={} runs={}", settings_.seed_index,
+               *read, seeded);
     co_return Result<void>{};
 }
 
 void RegressionAdvisor::count_skipped(const Error& why) {
     // observation_of's three refusals, as a metric label each.
     const std::string_view m = why.message;
-    const char* reason = m.starts_with("no job key") ? "no_job_key"
+    const char* reason = m.starts_with("no job key")        ? "no_job_key"
                          : m.starts_with("attempt without") ? "no_duration"
-                                                             : "no_attempt";
+                                                            : "no_attempt";
     if (auto* c = skipped_[reason]) {
         c->inc();
     }
@@ -142,7 +147,8 @@ Result<void> RegressionAdvisor::load() {
     return {};
 }
 
-Result<std::vector<Document>> RegressionAdvisor::observe(const std::vector<Document>& acknowledged) {
+Result<std::vector<Document>> RegressionAdvisor::observe(
+    const std::vector<Document>& acknowledged) {
     std::lock_guard lock(mutex_);
     std::vector<Document> out;
     for (const auto& d : acknowledged) {
@@ -176,11 +182,12 @@ Result<std::vector<Document>> RegressionAdvisor::observe(const std::vector<Docum
     return out;
 }
 
-Result<Advice> RegressionAdvisor::advice_for(const std::string& job, const AdviceRequest& request) const {
+Result<Advice> RegressionAdvisor::advice_for(const std::string& job,
+                                             const AdviceRequest& request) const {
     // The cluster's runs only matter to a job too young for its own model: not copied otherwise.
     auto own = store_.runs_of(job);
-    const auto cluster = own.size() < settings_.model.min_runs ? store_.all_runs()
-                                                                : std::vector<Observation>{};
+    const auto cluster =
+        own.size() < settings_.model.min_runs ? store_.all_runs() : std::vector<Observation>{};
     return advise(own, cluster, request, settings_.bounds, settings_.model);
 }
 
@@ -198,12 +205,14 @@ Result<AdviceRequest> RegressionAdvisor::request_of(
                 }
             } catch (const std::exception&) {
             }
-            return make_error(ErrorCode::Config, k + ": '" + v + "' is not a non-negative number", "");
+            return make_error(ErrorCode::Config, k + ": '" + v + "' is not a non-negative number",
+                              "");
         };
         if (k == "goal") {
             auto g = goal_of(v);
             if (!g) {
-                return make_error(ErrorCode::Config, "goal: '" + v + "' is not cost, time or deadline", "");
+                return make_error(ErrorCode::Config,
+                                  "goal: '" + v + "' is not cost, time or deadline", "");
             }
             r.goal = *g;
         } else if (k == "input_bytes") {
@@ -218,7 +227,8 @@ Result<AdviceRequest> RegressionAdvisor::request_of(
                 return make_error(ErrorCode::Config, "deadline: '" + v + "' is not a duration", "");
             }
             r.deadline_ms = static_cast<double>(d->count());
-            if (std::none_of(params.begin(), params.end(), [](const auto& p) { return p.first == "goal"; })) {
+            if (std::none_of(params.begin(), params.end(),
+                             [](const auto& p) { return p.first == "goal"; })) {
                 r.goal = Goal::Deadline;
             }
         } else if (k == "slowdown_budget" || k == "cost_budget") {
@@ -229,8 +239,10 @@ Result<AdviceRequest> RegressionAdvisor::request_of(
             (k == "slowdown_budget" ? r.slowdown_budget : r.cost_budget) = *x;
         } else if (k != "format" && k != "pipeline") {
             return make_error(ErrorCode::Config,
-                              "unknown parameter '" + k + "' (goal, input_bytes, deadline, "
-                              "slowdown_budget, cost_budget)", "");
+                              "unknown parameter '" + k +
+                                  "' (goal, input_bytes, deadline, "
+                                  "slowdown_budget, cost_budget)",
+                              "");
         }
     }
     return r;
@@ -263,14 +275,15 @@ json::value RegressionAdvisor::jobs() const {
         const std::vector<Observation> own(runs.begin(), runs.end());
         const auto model = DurationModel::fit(own, cluster, settings_.model);
         const auto p = model.predict(runs.back().input_bytes, runs.back().config);
-        out.push_back(json::object{
-            {"job", name},
-            {"pipeline", pipeline_},
-            {"runs", runs.size()},
-            {"last_run", runs.back().app_id},
-            {"last_end", iso_utc(SysMillis(std::chrono::milliseconds(runs.back().end_ms)))},
-            {"model", p.model},
-            {"model_error", p.past_error}});
+        out.push_back(
+            json::object{{"job", name},
+                         {"pipeline", pipeline_},
+                         {"runs", runs.size()},
+                         {"last_run", runs.back().app_id},
+                         {"last_end",
+                          iso_utc(SysMillis(std::chrono::milliseconds(runs.back().end_ms)))},
+                         {"model", p.model},
+                         {"model_error", p.past_error}});
     }
     return out;
 }
@@ -286,7 +299,9 @@ Result<json::value> RegressionAdvisor::job(const std::string& name) const {
     }
     AdviceRequest request = settings_.defaults;
     request.job = name;
-    json::object out{{"job", name}, {"pipeline", pipeline_}, {"observations", std::move(observations)}};
+    json::object out{{"job", name},
+                     {"pipeline", pipeline_},
+                     {"observations", std::move(observations)}};
     if (auto a = advice_for(name, request)) {
         out["model"] = a->model;
         out["advice"] = to_json(*a);
@@ -326,8 +341,8 @@ Result<json::value> RegressionAdvisor::query(
     auto a = advice_for(name, *request);
     if (question == "report") {
         const auto runs = store_.runs_of(name);
-        const auto cluster = runs.size() < settings_.model.min_runs ? store_.all_runs()
-                                                                    : std::vector<Observation>{};
+        const auto cluster =
+            runs.size() < settings_.model.min_runs ? store_.all_runs() : std::vector<Observation>{};
         const Advice* advice = a && a->status == "ok" ? &*a : nullptr;
         json::object out = report_data(runs, cluster, advice, settings_.model);
         out["job"] = name;

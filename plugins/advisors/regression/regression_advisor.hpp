@@ -18,7 +18,7 @@ struct AdvisorSettings {
     JobKey key;
     ModelOptions model;
     Bounds bounds;
-    AdviceRequest defaults;           // goal and budgets of the advice documents
+    AdviceRequest defaults;  // goal and budgets of the advice documents
     std::size_t max_runs_per_job = 200;
     std::filesystem::path seed_file;  // agg documents as JSON lines, read when nothing is stored
     std::string seed_url, seed_index = "spot_agg";  // an agg index, read when nothing is stored
@@ -32,13 +32,15 @@ class RegressionAdvisor final : public Advisor {
     asio::awaitable<Result<void>> start() override;
     Result<void> load() override;
     Result<std::vector<Document>> observe(const std::vector<Document>& acknowledged) override;
-    Result<json::value> query(std::string_view path,
-                              const std::vector<std::pair<std::string, std::string>>& params) override;
+    Result<json::value> query(
+        std::string_view path,
+        const std::vector<std::pair<std::string, std::string>>& params) override;
 
    private:
     Result<Advice> advice_for(const std::string& job, const AdviceRequest& request) const;
-    Result<AdviceRequest> request_of(const std::string& job,
-                                     const std::vector<std::pair<std::string, std::string>>& params) const;
+    Result<AdviceRequest> request_of(
+        const std::string& job,
+        const std::vector<std::pair<std::string, std::string>>& params) const;
     json::value jobs() const;
     Error unknown_job(const std::string& name) const;
     // Observes one agg document's _source without advising; false when it is not a run of a job.

@@ -17,7 +17,10 @@ namespace {
 constexpr std::size_t kCurvePoints = 40;
 
 // The model's prediction over input sizes from 0 to a quarter beyond the largest seen.
-json::array curve(const DurationModel& model, const Config& c, const std::string& which, double max_input) {
+json::array curve(const DurationModel& model,
+                  const Config& c,
+                  const std::string& which,
+                  double max_input) {
     json::array out;
     for (std::size_t i = 0; i <= kCurvePoints; ++i) {
         const double input = max_input * 1.25 * static_cast<double>(i) / kCurvePoints;
@@ -37,28 +40,31 @@ json::array curve(const DurationModel& model, const Config& c, const std::string
 }  // namespace
 
 std::string config_label(const Config& c) {
-    return fmt::format("{}x{} p{} {}", static_cast<long long>(c.executors), static_cast<long long>(c.cores),
-                       static_cast<long long>(c.partitions), spark_memory(c.memory_bytes));
+    return fmt::format("{}x{} p{} {}", static_cast<long long>(c.executors),
+                       static_cast<long long>(c.cores), static_cast<long long>(c.partitions),
+                       spark_memory(c.memory_bytes));
 }
 
-json::object report_data(const std::vector<Observation>& runs, const std::vector<Observation>& cluster,
-                         const Advice* advice, const ModelOptions& options) {
+json::object report_data(const std::vector<Observation>& runs,
+                         const std::vector<Observation>& cluster,
+                         const Advice* advice,
+                         const ModelOptions& options) {
     json::array points;
     double max_input = 0;
     const Observation* latest_whatif = nullptr;
     for (const auto& r : runs) {
         max_input = std::max(max_input, r.input_bytes);
-        points.push_back(json::object{
-            {"app_id", r.app_id},
-            {"end", iso_utc(SysMillis(std::chrono::milliseconds(r.end_ms)))},
-            {"input_bytes", r.input_bytes},
-            {"duration_s", r.duration_ms / 1000},
-            {"core_hours", r.core_hours},
-            {"configuration", config_label(r.config)},
-            {"executors", r.config.executors},
-            {"cores", r.config.cores},
-            {"partitions", r.config.partitions},
-            {"succeeded", r.succeeded}});
+        points.push_back(
+            json::object{{"app_id", r.app_id},
+                         {"end", iso_utc(SysMillis(std::chrono::milliseconds(r.end_ms)))},
+                         {"input_bytes", r.input_bytes},
+                         {"duration_s", r.duration_ms / 1000},
+                         {"core_hours", r.core_hours},
+                         {"configuration", config_label(r.config)},
+                         {"executors", r.config.executors},
+                         {"cores", r.config.cores},
+                         {"partitions", r.config.partitions},
+                         {"succeeded", r.succeeded}});
         if (!r.whatif.empty()) {
             latest_whatif = &r;
         }
@@ -78,8 +84,10 @@ json::object report_data(const std::vector<Observation>& runs, const std::vector
     if (advice != nullptr) {
         const auto model = DurationModel::fit(runs, cluster, options);
         if (model.valid()) {
-            auto curves = curve(model, advice->current, "current " + config_label(advice->current), max_input);
-            for (auto& p : curve(model, advice->advised, "advised " + config_label(advice->advised), max_input)) {
+            auto curves = curve(model, advice->current, "current " + config_label(advice->current),
+                                max_input);
+            for (auto& p : curve(model, advice->advised, "advised " + config_label(advice->advised),
+                                 max_input)) {
                 curves.push_back(std::move(p));
             }
             out["curves"] = std::move(curves);

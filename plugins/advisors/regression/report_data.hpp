@@ -12,7 +12,8 @@ namespace spot::advisors::regression {
 
 // `runs` time-ordered (oldest first), `cluster` every job's; `advice` when one could be made.
 boost::json::object report_data(const std::vector<Observation>& runs,
-                                const std::vector<Observation>& cluster, const Advice* advice,
+                                const std::vector<Observation>& cluster,
+                                const Advice* advice,
                                 const ModelOptions& options);
 
 // "4x2 p200 3g": a configuration as the charts label it.

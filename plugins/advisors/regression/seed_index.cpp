@@ -6,8 +6,10 @@ namespace spot::advisors::regression {
 
 namespace json = boost::json;
 
-boost::asio::awaitable<Result<std::size_t>> read_agg_index(http::Endpoint& endpoint, const std::string& index,
-                                                    const std::function<void(const json::object&)>& take) {
+boost::asio::awaitable<Result<std::size_t>> read_agg_index(
+    http::Endpoint& endpoint,
+    const std::string& index,
+    const std::function<void(const json::object&)>& take) {
     constexpr std::size_t kPage = 1000;
     const std::string target = "/" + index + "/_search";
     std::size_t read = 0;
@@ -15,13 +17,17 @@ boost::asio::awaitable<Result<std::size_t>> read_agg_index(http::Endpoint& endpo
     for (;;) {
         // search_after on (end time, id): pages past the 10,000 hits of from/size, on both
         // Elasticsearch and OpenSearch, with no scroll context to clean up.
-        json::object query{
-            {"size", kPage},
-            {"query", json::object{{"exists", json::object{{"field", "attempt.endTimeEpoch"}}}}},
-            {"sort", json::array{json::object{{"attempt.endTimeEpoch",
-                                               json::object{{"order", "asc"}, {"unmapped_type", "long"}}}},
-                                 json::object{{"id.keyword", json::object{{"order", "asc"},
-                                                                          {"unmapped_type", "keyword"}}}}}}};
+        json::object query{{"size", kPage},
+                           {"query",
+                            json::object{
+                                {"exists", json::object{{"field", "attempt.endTimeEpoch"}}}}},
+                           {"sort",
+                            json::array{json::object{{"attempt.endTimeEpoch",
+                                                      json::object{{"order", "asc"},
+                                                                   {"unmapped_type", "long"}}}},
+                                        json::object{{"id.keyword", json::object{{"order", "asc"},
+                                                                                 {"unmapped_type",
+                                                                                  "keyword"}}}}}}};
         if (!after.is_null()) {
             query["search_after"] = after;
         }
@@ -58,7 +64,8 @@ boost::asio::awaitable<Result<std::size_t>> read_agg_index(http::Endpoint& endpo
                 after = hits.back().at("sort");
             }
         } catch (const std::exception& e) {
-            co_return make_error(ErrorCode::Json, std::string("search answer of an unexpected shape: ") + e.what(),
+            co_return make_error(ErrorCode::Json,
+                                 std::string("search answer of an unexpected shape: ") + e.what(),
                                  endpoint.describe(target));
         }
         if (page < kPage) {

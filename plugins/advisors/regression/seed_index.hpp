@@ -12,7 +12,9 @@ namespace spot::advisors::regression {
 
 // Calls `take` with each hit's _source, in attempt end-time order; returns the documents read.
 // An index that does not exist holds nothing (0).
-boost::asio::awaitable<Result<std::size_t>> read_agg_index(http::Endpoint& endpoint, const std::string& index,
-                                                    const std::function<void(const boost::json::object&)>& take);
+boost::asio::awaitable<Result<std::size_t>> read_agg_index(
+    http::Endpoint& endpoint,
+    const std::string& index,
+    const std::function<void(const boost::json::object&)>& take);
 
 }  // namespace spot::advisors::regression

@@ -28,7 +28,9 @@ std::vector<double> span(double lo_seen, double hi_seen, double step, double lo,
 
 // The memory the next run needs: the largest heap peak seen, with a margin; after an OOM, more
 // than the memory that failed. Rounded up to 128 MiB.
-double needed_memory(const std::vector<Observation>& runs, const Bounds& b, std::vector<std::string>& notes) {
+double needed_memory(const std::vector<Observation>& runs,
+                     const Bounds& b,
+                     std::vector<std::string>& notes) {
     double peak = 0, failed_at = 0;
     for (const auto& r : runs) {
         peak = std::max(peak, r.peak_heap);
@@ -39,8 +41,9 @@ double needed_memory(const std::vector<Observation>& runs, const Bounds& b, std:
     double need = peak * b.memory_margin;
     if (failed_at > 0) {
         need = std::max(need, failed_at * b.oom_margin);
-        notes.push_back(fmt::format("a run ran out of memory with {:.0f} MiB: at least {:.1f}x that",
-                                    failed_at / kMiB, b.oom_margin));
+        notes.push_back(
+            fmt::format("a run ran out of memory with {:.0f} MiB: at least {:.1f}x that",
+                        failed_at / kMiB, b.oom_margin));
     }
     need = std::clamp(need, b.min_memory, b.max_memory);
     return std::ceil(need / (128 * kMiB)) * 128 * kMiB;
@@ -80,8 +83,10 @@ std::string_view goal_name(Goal g) {
 }
 
 Result<Advice> advise(const std::vector<Observation>& job_runs,
-                      const std::vector<Observation>& cluster_runs, const AdviceRequest& request,
-                      const Bounds& bounds, const ModelOptions& options) {
+                      const std::vector<Observation>& cluster_runs,
+                      const AdviceRequest& request,
+                      const Bounds& bounds,
+                      const ModelOptions& options) {
     if (job_runs.empty()) {
         return make_error(ErrorCode::Config, "no runs of job '" + request.job + "' observed", "");
     }
@@ -115,10 +120,10 @@ Result<Advice> advise(const std::vector<Observation>& job_runs,
     a.input_bytes = request.input_bytes.value_or(latest.input_bytes);
     a.current = request.current.value_or(latest.config);
     if (model.predict(0, a.current).model == "cluster") {
-        a.notes.push_back(fmt::format("{} run(s) of this job, fewer than {}: the cluster model over "
-                                      "{} runs, shifted to this job's level",
-                                      job_runs.size(), options.min_runs,
-                                      model.predict(0, a.current).runs));
+        a.notes.push_back(
+            fmt::format("{} run(s) of this job, fewer than {}: the cluster model over "
+                        "{} runs, shifted to this job's level",
+                        job_runs.size(), options.min_runs, model.predict(0, a.current).runs));
     }
     const double memory = needed_memory(job_runs, bounds, a.notes);
 
@@ -133,15 +138,18 @@ Result<Advice> advise(const std::vector<Observation>& job_runs,
             hi_e = std::max(hi_e, r.config.executors);
             lo_c = std::min(lo_c, r.config.cores);
             hi_c = std::max(hi_c, r.config.cores);
-            parts.insert(std::clamp(r.config.partitions, bounds.min_partitions, bounds.max_partitions));
+            parts.insert(
+                std::clamp(r.config.partitions, bounds.min_partitions, bounds.max_partitions));
         }
         // ~128 MB per shuffle partition (the analysis' partitions heuristic), within the step.
         const double sized = std::max(1.0, std::round(latest.shuffle_bytes / (128 * kMiB)));
         const double lo_p = *parts.begin(), hi_p = *parts.rbegin();
         parts.insert(std::clamp(sized, std::max(bounds.min_partitions, lo_p / bounds.explore_step),
                                 std::min(bounds.max_partitions, hi_p * bounds.explore_step)));
-        for (double e : span(lo_e, hi_e, bounds.explore_step, bounds.min_executors, bounds.max_executors)) {
-            for (double c : span(lo_c, hi_c, bounds.explore_step, bounds.min_cores, bounds.max_cores)) {
+        for (double e :
+             span(lo_e, hi_e, bounds.explore_step, bounds.min_executors, bounds.max_executors)) {
+            for (double c :
+                 span(lo_c, hi_c, bounds.explore_step, bounds.min_cores, bounds.max_cores)) {
                 for (double p : parts) {
                     candidates.push_back({e, c, memory, latest.config.overhead_bytes, p});
                 }
@@ -150,11 +158,10 @@ Result<Advice> advise(const std::vector<Observation>& job_runs,
         candidates.push_back(a.current);
     }
     a.at_current = model.predict(a.input_bytes, a.current);
-    const double max_duration = request.goal == Goal::Deadline
-                                    ? request.deadline_ms
-                                    : request.goal == Goal::Cost
-                                          ? a.at_current.duration_ms * (1 + request.slowdown_budget)
-                                          : 1e300;
+    const double max_duration = request.goal == Goal::Deadline ? request.deadline_ms
+                                : request.goal == Goal::Cost
+                                    ? a.at_current.duration_ms * (1 + request.slowdown_budget)
+                                    : 1e300;
     const double max_cost = request.goal == Goal::Time && request.cost_budget > 0
                                 ? a.at_current.core_hours * request.cost_budget
                                 : 1e300;
@@ -182,12 +189,10 @@ Result<Advice> advise(const std::vector<Observation>& job_runs,
         a.advised.memory_bytes = memory;  // never below the observed need, trimmed to it
     }
     a.at_advised = best->second;
-    a.core_hours_saved = a.at_current.core_hours > 0
-                             ? 1 - a.at_advised.core_hours / a.at_current.core_hours
-                             : 0;
-    a.duration_change = a.at_current.duration_ms > 0
-                            ? a.at_advised.duration_ms / a.at_current.duration_ms - 1
-                            : 0;
+    a.core_hours_saved =
+        a.at_current.core_hours > 0 ? 1 - a.at_advised.core_hours / a.at_current.core_hours : 0;
+    a.duration_change =
+        a.at_current.duration_ms > 0 ? a.at_advised.duration_ms / a.at_current.duration_ms - 1 : 0;
     return a;
 }
 

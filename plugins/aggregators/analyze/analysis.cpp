@@ -6,7 +6,8 @@ namespace spot::aggregators::analyze {
 
 const AttemptTasks* tasks_of(const Run& run, const json::object& attempt) {
     const auto* id = attempt.if_contains("attemptId");
-    const std::string wanted = id != nullptr && id->is_string() ? std::string(id->get_string()) : "";
+    const std::string wanted =
+        id != nullptr && id->is_string() ? std::string(id->get_string()) : "";
     for (const auto& t : run.tasks) {
         if (t.attempt_id == wanted) {
             return &t;
@@ -23,7 +24,8 @@ double core_hours(const AttemptFacts& f) {
     return ms / 3.6e6;
 }
 
-AttemptAnalysis analyze_attempt(const json::object& attempt, const AttemptTasks* tasks,
+AttemptAnalysis analyze_attempt(const json::object& attempt,
+                                const AttemptTasks* tasks,
                                 const Thresholds& t) {
     AttemptAnalysis a;
     a.facts = attempt_facts(attempt, tasks);

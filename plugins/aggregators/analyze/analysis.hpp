@@ -11,7 +11,7 @@ namespace spot::aggregators::analyze {
 struct AttemptAnalysis {
     AttemptFacts facts;
     std::optional<WhatIf> whatif;
-    std::string whatif_missing;  // why there is no what-if, when there is none
+    std::string whatif_missing;     // why there is no what-if, when there is none
     std::vector<Finding> findings;  // worst first
     Severity severity = Severity::None;
     std::int64_t score = 0;
@@ -20,7 +20,8 @@ struct AttemptAnalysis {
 // The task timings of `attempt` among the run's, or null.
 const AttemptTasks* tasks_of(const Run& run, const json::object& attempt);
 
-AttemptAnalysis analyze_attempt(const json::object& attempt, const AttemptTasks* tasks,
+AttemptAnalysis analyze_attempt(const json::object& attempt,
+                                const AttemptTasks* tasks,
                                 const Thresholds& t);
 
 // The `analysis` object of the agg document (no data-keyed maps: arrays of objects).

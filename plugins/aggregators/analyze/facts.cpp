@@ -79,10 +79,12 @@ AttemptFacts attempt_facts(const json::object& attempt, const AttemptTasks* task
             f.shuffle_partitions = property_of(props, "spark.sql.shuffle.partitions");
             f.max_executors = property_of(props, "spark.dynamicAllocation.maxExecutors");
             const auto* da = props.if_contains("spark_dynamicAllocation_enabled");
-            f.dynamic_allocation = da != nullptr && ((da->is_bool() && da->get_bool()) ||
-                                                     (da->is_string() && da->get_string() == "true"));
+            f.dynamic_allocation =
+                da != nullptr && ((da->is_bool() && da->get_bool()) ||
+                                  (da->is_string() && da->get_string() == "true"));
             f.serializer = string_of(props, "spark_serializer");
-            f.task_cpus = static_cast<std::int64_t>(property_of(props, "spark.task.cpus").value_or(1));
+            f.task_cpus =
+                static_cast<std::int64_t>(property_of(props, "spark.task.cpus").value_or(1));
         }
     }
     ExecutorFacts driver;
@@ -106,8 +108,9 @@ AttemptFacts attempt_facts(const json::object& attempt, const AttemptTasks* task
             const auto added = time_of(*e, "addTime");
             const auto removed = time_of(*e, "removeTime");
             const auto until = removed ? removed : end;
-            x.alive_ms = added && until ? static_cast<double>(std::max<std::int64_t>(0, *until - *added))
-                                        : f.duration_ms;
+            x.alive_ms = added && until
+                             ? static_cast<double>(std::max<std::int64_t>(0, *until - *added))
+                             : f.duration_ms;
             x.alive_ms = std::min(x.alive_ms, f.duration_ms);
             if (x.id == "driver") {
                 driver = x;

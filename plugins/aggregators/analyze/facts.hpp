@@ -17,10 +17,10 @@ namespace spot::aggregators::analyze {
 struct ExecutorFacts {
     std::string id;
     std::int64_t cores = 0;
-    double task_ms = 0, gc_ms = 0;      // totalDuration, totalGCTime
+    double task_ms = 0, gc_ms = 0;  // totalDuration, totalGCTime
     std::int64_t tasks = 0, failed_tasks = 0;
-    double alive_ms = 0;                // add to remove (or to the attempt's end)
-    double peak_heap = 0;               // peakMemoryMetrics.JVMHeapMemory
+    double alive_ms = 0;   // add to remove (or to the attempt's end)
+    double peak_heap = 0;  // peakMemoryMetrics.JVMHeapMemory
     std::string remove_reason;
 };
 
@@ -42,11 +42,12 @@ struct StageFacts {
 struct AttemptFacts {
     std::string attempt_id;
     double duration_ms = 0;
-    bool local_mode = false;  // the driver ran the tasks
+    bool local_mode = false;               // the driver ran the tasks
     std::vector<ExecutorFacts> executors;  // those that offer task slots (the driver in local mode)
     std::vector<StageFacts> stages;
-    double seq_ms = 0;        // duration outside the union of stage spans
-    double max_task_ms_sum = 0;  // per group of concurrent stages, its longest task: the critical path
+    double seq_ms = 0;  // duration outside the union of stage spans
+    double max_task_ms_sum =
+        0;  // per group of concurrent stages, its longest task: the critical path
     std::int64_t executors_lost = 0;
     // Spark properties (dotted keys as configured; typed values as normalised).
     std::optional<double> executor_memory, driver_memory, executor_cores, max_executors;

@@ -80,9 +80,10 @@ void idle_cores(const AttemptFacts& f, const Thresholds& t, std::vector<Finding>
                  {"idle_share", idle},
                  {"allocated_core_hours", allocated / 3.6e6},
                  {"wasted_core_hours", (allocated - total_task_ms(f)) / 3.6e6}};
-    x.explanation = fmt::format("cores were idle {:.0f}% of the time they were held ({:.2f} of {:.2f} "
-                                "core-hours wasted)",
-                                idle * 100, (allocated - total_task_ms(f)) / 3.6e6, allocated / 3.6e6);
+    x.explanation = fmt::format(
+        "cores were idle {:.0f}% of the time they were held ({:.2f} of {:.2f} "
+        "core-hours wasted)",
+        idle * 100, (allocated - total_task_ms(f)) / 3.6e6, allocated / 3.6e6);
     out.push_back(std::move(x));
 }
 
@@ -100,19 +101,24 @@ void driver_bound(const AttemptFacts& f, const Thresholds& t, std::vector<Findin
     x.figures = {{"driver_ms", f.seq_ms},
                  {"driver_share", share},
                  {"infinite_executors_ms", f.seq_ms + f.max_task_ms_sum},
-                 {"perfect_parallelism_ms", f.seq_ms + total_task_ms(f) / static_cast<double>(cores)}};
-    x.explanation = fmt::format("the driver worked alone for {:.0f}% of the run ({:.1f} s); no executor "
-                                "count can make the run faster than {:.1f} s",
-                                share * 100, f.seq_ms / 1000, (f.seq_ms + f.max_task_ms_sum) / 1000);
+                 {"perfect_parallelism_ms",
+                  f.seq_ms + total_task_ms(f) / static_cast<double>(cores)}};
+    x.explanation = fmt::format(
+        "the driver worked alone for {:.0f}% of the run ({:.1f} s); no executor "
+        "count can make the run faster than {:.1f} s",
+        share * 100, f.seq_ms / 1000, (f.seq_ms + f.max_task_ms_sum) / 1000);
     out.push_back(std::move(x));
 }
 
-void over_provisioned(const AttemptFacts& f, const std::optional<WhatIf>& w, const Thresholds& t,
+void over_provisioned(const AttemptFacts& f,
+                      const std::optional<WhatIf>& w,
+                      const Thresholds& t,
                       std::vector<Finding>& out) {
     if (!w || f.local_mode || w->executors_used < 2) {
         return;
     }
-    const double share = static_cast<double>(w->knee_executors) / static_cast<double>(w->executors_used);
+    const double share =
+        static_cast<double>(w->knee_executors) / static_cast<double>(w->executors_used);
     if (share > t.over_provisioned_knee) {
         return;
     }
@@ -127,9 +133,10 @@ void over_provisioned(const AttemptFacts& f, const std::optional<WhatIf>& w, con
                  {"knee_executors", w->knee_executors},
                  {"knee_duration_ms", w->knee_duration_ms},
                  {"core_hours_saved", saved}};
-    x.explanation = fmt::format("{} of the {} executors would have finished within 10% of the best "
-                                "time, saving {:.2f} core-hours",
-                                w->knee_executors, w->executors_used, saved);
+    x.explanation = fmt::format(
+        "{} of the {} executors would have finished within 10% of the best "
+        "time, saving {:.2f} core-hours",
+        w->knee_executors, w->executors_used, saved);
     x.suggestion.emplace_back(f.dynamic_allocation ? "spark.dynamicAllocation.maxExecutors"
                                                    : "spark.executor.instances",
                               std::to_string(w->knee_executors));
@@ -142,8 +149,9 @@ void task_skew(const AttemptFacts& f, const Thresholds& t, std::vector<Finding>&
             const char* name;
             const Spread& spread;
         };
-        for (const Axis a : {Axis{"duration", s.task_duration}, Axis{"input_bytes", s.input_per_task},
-                             Axis{"shuffle_read_bytes", s.shuffle_read_per_task}}) {
+        for (const Axis a :
+             {Axis{"duration", s.task_duration}, Axis{"input_bytes", s.input_per_task},
+              Axis{"shuffle_read_bytes", s.shuffle_read_per_task}}) {
             if (!a.spread.known || a.spread.max <= 0 || s.tasks < 2) {
                 continue;
             }
@@ -168,9 +176,10 @@ void task_skew(const AttemptFacts& f, const Thresholds& t, std::vector<Finding>&
                          {"max", a.spread.max},
                          {"median", a.spread.median},
                          {"max_task_over_stage", stage_share}};
-            x.explanation = fmt::format("stage {} is skewed {:.1f}x in task {}; its longest task ran "
-                                        "{:.0f}% of the stage",
-                                        s.id, ratio, a.name, stage_share * 100);
+            x.explanation = fmt::format(
+                "stage {} is skewed {:.1f}x in task {}; its longest task ran "
+                "{:.0f}% of the stage",
+                s.id, ratio, a.name, stage_share * 100);
             x.suggestion.emplace_back("spark.sql.adaptive.skewJoin.enabled", "true");
             out.push_back(std::move(x));
         }
@@ -193,9 +202,10 @@ void spill(const AttemptFacts& f, const Thresholds& t, std::vector<Finding>& out
         x.figures = {{"memory_bytes_spilled", s.memory_spilled},
                      {"disk_bytes_spilled", s.disk_spilled},
                      {"spill_ratio", ratio}};
-        x.explanation = fmt::format("stage {} spilled {} from memory ({} to disk), {:.0f}% of the data "
-                                    "it moved",
-                                    s.id, human(s.memory_spilled), human(s.disk_spilled), ratio * 100);
+        x.explanation = fmt::format(
+            "stage {} spilled {} from memory ({} to disk), {:.0f}% of the data "
+            "it moved",
+            s.id, human(s.memory_spilled), human(s.disk_spilled), ratio * 100);
         const double partitions = f.shuffle_partitions.value_or(200);
         x.suggestion.emplace_back("spark.sql.shuffle.partitions",
                                   std::to_string(static_cast<std::int64_t>(partitions * 2)));
@@ -217,10 +227,11 @@ void gc(const AttemptFacts& f, const Thresholds& t, std::vector<Finding>& out) {
     x.affected = static_cast<std::int64_t>(f.executors.size());
     x.figures = {{"gc_ms", gc_ms}, {"run_ms", run}, {"gc_ratio", ratio}};
     if (x.severity != Severity::None) {
-        x.explanation = fmt::format("executors spent {:.0f}% of task time in garbage collection",
-                                    ratio * 100);
+        x.explanation =
+            fmt::format("executors spent {:.0f}% of task time in garbage collection", ratio * 100);
         if (f.executor_memory) {
-            x.suggestion.emplace_back("spark.executor.memory", spark_size(*f.executor_memory * 1.5));
+            x.suggestion.emplace_back("spark.executor.memory",
+                                      spark_size(*f.executor_memory * 1.5));
         }
         out.push_back(std::move(x));
         return;
@@ -231,9 +242,10 @@ void gc(const AttemptFacts& f, const Thresholds& t, std::vector<Finding>& out) {
     }
     if (ratio < 0.01 && f.executor_memory && peak > 0 && peak / *f.executor_memory < 0.5) {
         x.severity = Severity::Low;
-        x.explanation = fmt::format("almost no GC ({:.1f}%) with the heap under half used: memory "
-                                    "to spare",
-                                    ratio * 100);
+        x.explanation = fmt::format(
+            "almost no GC ({:.1f}%) with the heap under half used: memory "
+            "to spare",
+            ratio * 100);
         out.push_back(std::move(x));
     }
 }
@@ -331,12 +343,15 @@ void failures(const AttemptFacts& f, const Thresholds& t, std::vector<Finding>& 
                  {"worst_stage_failure_ratio", worst},
                  {"failed_stages", failed_stages},
                  {"executors_lost", f.executors_lost},
-                 {"failed_task_core_hours", f.failed_task_ms * static_cast<double>(f.task_cpus) / 3.6e6},
+                 {"failed_task_core_hours",
+                  f.failed_task_ms * static_cast<double>(f.task_cpus) / 3.6e6},
                  {"classes", std::move(by_class)}};
-    x.explanation = fmt::format("{} of {} tasks failed (worst stage {:.0f}%), {} stage(s) failed, {} "
-                                "executor(s) lost",
-                                failed, tasks, worst * 100, failed_stages, f.executors_lost);
-    if ((classes.contains("oom") || classes.contains("container_killed_memory")) && f.executor_memory) {
+    x.explanation = fmt::format(
+        "{} of {} tasks failed (worst stage {:.0f}%), {} stage(s) failed, {} "
+        "executor(s) lost",
+        failed, tasks, worst * 100, failed_stages, f.executors_lost);
+    if ((classes.contains("oom") || classes.contains("container_killed_memory")) &&
+        f.executor_memory) {
         x.suggestion.emplace_back(f.local_mode ? "spark.driver.memory" : "spark.executor.memory",
                                   spark_size(*f.executor_memory * 1.5));
     }
@@ -344,13 +359,14 @@ void failures(const AttemptFacts& f, const Thresholds& t, std::vector<Finding>& 
 }
 
 void partitions(const AttemptFacts& f, const Thresholds& t, std::vector<Finding>& out) {
-    const auto slots = std::max<std::int64_t>(1, total_cores(f) / std::max<std::int64_t>(1, f.task_cpus));
+    const auto slots =
+        std::max<std::int64_t>(1, total_cores(f) / std::max<std::int64_t>(1, f.task_cpus));
     double max_shuffle = 0;
     for (const auto& s : f.stages) {
         max_shuffle = std::max(max_shuffle, s.shuffle_write);
     }
-    const auto target = static_cast<std::int64_t>(
-        std::max(1.0, std::ceil(max_shuffle / t.partition_target_bytes)));
+    const auto target =
+        static_cast<std::int64_t>(std::max(1.0, std::ceil(max_shuffle / t.partition_target_bytes)));
     for (const auto& s : f.stages) {
         if (!s.task_duration.known || s.tasks == 0) {
             continue;
@@ -372,11 +388,12 @@ void partitions(const AttemptFacts& f, const Thresholds& t, std::vector<Finding>
                      {"tasks", s.tasks},
                      {"median_task_ms", s.task_duration.median},
                      {"tasks_per_slot", static_cast<double>(s.tasks) / static_cast<double>(slots)}};
-        x.explanation = std::string(why) == "too_few"
-                            ? fmt::format("stage {}: the median task ran {:.1f} min: too few partitions",
-                                          s.id, median_min)
-                            : fmt::format("stage {}: {} tasks of {:.0f} ms median: too many partitions",
-                                          s.id, s.tasks, s.task_duration.median);
+        x.explanation =
+            std::string(why) == "too_few"
+                ? fmt::format("stage {}: the median task ran {:.1f} min: too few partitions", s.id,
+                              median_min)
+                : fmt::format("stage {}: {} tasks of {:.0f} ms median: too many partitions", s.id,
+                              s.tasks, s.task_duration.median);
         x.suggestion.emplace_back("spark.sql.shuffle.partitions", std::to_string(target));
         out.push_back(std::move(x));
     }
@@ -418,19 +435,20 @@ void config(const AttemptFacts& f, std::vector<Finding>& out) {
         out.push_back(std::move(x));
     };
     if (f.serializer.empty() || f.serializer.find("JavaSerializer") != std::string::npos) {
-        low("java_serializer", "the Java serializer is slower and larger than Kryo", "spark.serializer",
-            "org.apache.spark.serializer.KryoSerializer");
+        low("java_serializer", "the Java serializer is slower and larger than Kryo",
+            "spark.serializer", "org.apache.spark.serializer.KryoSerializer");
     }
     if (f.executor_cores && *f.executor_cores > 5) {
-        low("executor_cores", fmt::format("{} cores per executor: HDFS throughput suffers past 5",
-                                          *f.executor_cores),
+        low("executor_cores",
+            fmt::format("{} cores per executor: HDFS throughput suffers past 5", *f.executor_cores),
             "spark.executor.cores", "5");
     }
     if (!f.local_mode && f.executor_memory && *f.executor_memory > 64 * kGiB) {
         low("executor_memory", "executors over 64 GiB suffer long GC pauses", nullptr, "");
     }
     if (f.dynamic_allocation && !f.max_executors) {
-        low("dynamic_allocation_unbounded", "dynamic allocation without a maximum can take the cluster",
+        low("dynamic_allocation_unbounded",
+            "dynamic allocation without a maximum can take the cluster",
             "spark.dynamicAllocation.maxExecutors", "");
     }
 }
@@ -461,7 +479,8 @@ Severity level(double value, const Limits& limits) {
     return s;
 }
 
-std::vector<Finding> run_heuristics(const AttemptFacts& f, const std::optional<WhatIf>& w,
+std::vector<Finding> run_heuristics(const AttemptFacts& f,
+                                    const std::optional<WhatIf>& w,
                                     const Thresholds& t) {
     std::vector<Finding> out;
     failures(f, t, out);  // failures are judged whatever the run's length

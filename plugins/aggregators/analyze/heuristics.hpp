@@ -59,7 +59,8 @@ struct Finding {
 
 Severity level(double value, const Limits& limits);
 
-std::vector<Finding> run_heuristics(const AttemptFacts& facts, const std::optional<WhatIf>& whatif,
+std::vector<Finding> run_heuristics(const AttemptFacts& facts,
+                                    const std::optional<WhatIf>& whatif,
                                     const Thresholds& t);
 
 }  // namespace spot::aggregators::analyze

@@ -4,14 +4,16 @@
 
 namespace spot::aggregators::analyze {
 
-std::string text_report(const std::string& source, const std::string& app_id,
-                        const std::string& app_name, const AttemptAnalysis& a) {
+std::string text_report(const std::string& source,
+                        const std::string& app_id,
+                        const std::string& app_name,
+                        const AttemptAnalysis& a) {
     const auto& f = a.facts;
     std::string out = fmt::format("{}: {} \"{}\"{}\n", source, app_id, app_name,
                                   f.attempt_id.empty() ? "" : " attempt " + f.attempt_id);
     out += fmt::format("  duration {:.1f} s, {} executor(s){}, {:.3f} core-hours held\n",
-                       f.duration_ms / 1000, f.executors.size(), f.local_mode ? " (local mode)" : "",
-                       core_hours(f));
+                       f.duration_ms / 1000, f.executors.size(),
+                       f.local_mode ? " (local mode)" : "", core_hours(f));
     out += fmt::format("  severity {} (score {}), {} finding(s)\n", severity_name(a.severity),
                        a.score, a.findings.size());
     for (const auto& x : a.findings) {
@@ -26,9 +28,10 @@ std::string text_report(const std::string& source, const std::string& app_id,
         return out;
     }
     const auto& w = *a.whatif;
-    out += fmt::format("  what-if ({} executor(s) x {} core(s) used; simulator error on them "
-                       "{:+.1f}%; knee {} executor(s)):\n",
-                       w.executors_used, w.cores_per_executor, w.error * 100, w.knee_executors);
+    out += fmt::format(
+        "  what-if ({} executor(s) x {} core(s) used; simulator error on them "
+        "{:+.1f}%; knee {} executor(s)):\n",
+        w.executors_used, w.cores_per_executor, w.error * 100, w.knee_executors);
     out += "    executors   percent   duration s   core-hours   utilisation\n";
     for (const auto& p : w.points) {
         out += fmt::format("    {:>9}   {:>6}%   {:>10.1f}   {:>10.4f}   {:>10.0f}%\n", p.executors,

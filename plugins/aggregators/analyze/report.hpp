@@ -8,7 +8,9 @@
 
 namespace spot::aggregators::analyze {
 
-std::string text_report(const std::string& source, const std::string& app_id,
-                        const std::string& app_name, const AttemptAnalysis& a);
+std::string text_report(const std::string& source,
+                        const std::string& app_id,
+                        const std::string& app_name,
+                        const AttemptAnalysis& a);
 
 }  // namespace spot::aggregators::analyze

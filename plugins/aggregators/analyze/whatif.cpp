@@ -33,7 +33,8 @@ std::vector<Group> stage_groups(const AttemptTasks& attempt) {
         }
         spans.push_back({lo, hi, &s});
     }
-    std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.start < b.start; });
+    std::sort(spans.begin(), spans.end(),
+              [](const Span& a, const Span& b) { return a.start < b.start; });
     std::vector<Group> groups;
     for (const auto& sp : spans) {
         if (groups.empty() || sp.start >= groups.back().end) {
@@ -46,9 +47,10 @@ std::vector<Group> stage_groups(const AttemptTasks& attempt) {
         }
     }
     for (auto& g : groups) {
-        std::stable_sort(g.tasks.begin(), g.tasks.end(), [](const TaskTiming* a, const TaskTiming* b) {
-            return a->launch_ms < b->launch_ms;
-        });
+        std::stable_sort(g.tasks.begin(), g.tasks.end(),
+                         [](const TaskTiming* a, const TaskTiming* b) {
+                             return a->launch_ms < b->launch_ms;
+                         });
     }
     return groups;
 }
@@ -56,14 +58,16 @@ std::vector<Group> stage_groups(const AttemptTasks& attempt) {
 // List scheduling: each task, in launch order, starts on the slot that frees first.
 double makespan(const std::vector<const TaskTiming*>& tasks, std::int64_t slots) {
     std::priority_queue<double, std::vector<double>, std::greater<>> free_at;
-    for (std::int64_t i = 0; i < std::min<std::int64_t>(slots, static_cast<std::int64_t>(tasks.size())); ++i) {
+    for (std::int64_t i = 0;
+         i < std::min<std::int64_t>(slots, static_cast<std::int64_t>(tasks.size())); ++i) {
         free_at.push(0.0);
     }
     double end = 0;
     for (const auto* t : tasks) {
         const double start = free_at.top();
         free_at.pop();
-        const double finish = start + static_cast<double>(std::max<std::int64_t>(0, t->duration_ms));
+        const double finish =
+            start + static_cast<double>(std::max<std::int64_t>(0, t->duration_ms));
         end = std::max(end, finish);
         free_at.push(finish);
     }
@@ -88,8 +92,10 @@ double simulate(const AttemptTasks& tasks, double driver_ms, std::int64_t slots)
     return total;
 }
 
-std::optional<WhatIf> what_if(const AttemptTasks& tasks, double actual_duration_ms,
-                              std::int64_t cores_per_executor, std::int64_t task_cpus) {
+std::optional<WhatIf> what_if(const AttemptTasks& tasks,
+                              double actual_duration_ms,
+                              std::int64_t cores_per_executor,
+                              std::int64_t task_cpus) {
     std::set<std::uint32_t> used;
     WhatIf w;
     for (const auto& s : tasks.stages) {
@@ -101,7 +107,8 @@ std::optional<WhatIf> what_if(const AttemptTasks& tasks, double actual_duration_
     if (used.empty() || cores_per_executor <= 0 || actual_duration_ms <= 0) {
         return std::nullopt;
     }
-    const std::int64_t slots_per_executor = std::max<std::int64_t>(1, cores_per_executor / std::max<std::int64_t>(1, task_cpus));
+    const std::int64_t slots_per_executor =
+        std::max<std::int64_t>(1, cores_per_executor / std::max<std::int64_t>(1, task_cpus));
     const auto groups = stage_groups(tasks);
     w.executors_used = static_cast<std::int64_t>(used.size());
     w.cores_per_executor = cores_per_executor;
@@ -120,15 +127,17 @@ std::optional<WhatIf> what_if(const AttemptTasks& tasks, double actual_duration_
     for (int pct : kWhatIfPercents) {
         WhatIfPoint p;
         p.percent = pct;
-        p.executors = std::max<std::int64_t>(
-            1, std::llround(static_cast<double>(w.executors_used) * pct / 100.0));
+        p.executors = std::max<std::int64_t>(1, std::llround(static_cast<double>(w.executors_used) *
+                                                             pct / 100.0));
         if (!w.points.empty() && w.points.back().executors == p.executors) {
             p.duration_ms = w.points.back().duration_ms;  // 10% and 20% of 2 executors are both 1
         } else {
             p.duration_ms = run_on(p.executors);
         }
-        const double slot_ms = p.duration_ms * static_cast<double>(p.executors * slots_per_executor);
-        p.core_hours = p.duration_ms * static_cast<double>(p.executors * cores_per_executor) / 3.6e6;
+        const double slot_ms =
+            p.duration_ms * static_cast<double>(p.executors * slots_per_executor);
+        p.core_hours =
+            p.duration_ms * static_cast<double>(p.executors * cores_per_executor) / 3.6e6;
         p.utilization = slot_ms > 0 ? std::min(1.0, w.task_ms / slot_ms) : 0.0;
         best = w.points.empty() ? p.duration_ms : std::min(best, p.duration_ms);
         w.points.push_back(p);

@@ -13,11 +13,11 @@
 namespace spot::aggregators::analyze {
 
 struct WhatIfPoint {
-    int percent = 0;                 // of the executors used
+    int percent = 0;  // of the executors used
     std::int64_t executors = 0;
-    double duration_ms = 0;          // simulated wall time
-    double core_hours = 0;           // executors x cores x simulated time
-    double utilization = 0;          // task time / (slots x simulated time)
+    double duration_ms = 0;  // simulated wall time
+    double core_hours = 0;   // executors x cores x simulated time
+    double utilization = 0;  // task time / (slots x simulated time)
 };
 
 struct WhatIf {
@@ -41,7 +41,9 @@ inline constexpr int kWhatIfPercents[] = {10, 20, 50, 75, 100, 150, 200, 300, 50
 double simulate(const AttemptTasks& tasks, double driver_ms, std::int64_t slots);
 
 // nullopt when there is nothing to replay (no task, or no executor cores known).
-std::optional<WhatIf> what_if(const AttemptTasks& tasks, double actual_duration_ms,
-                              std::int64_t cores_per_executor, std::int64_t task_cpus);
+std::optional<WhatIf> what_if(const AttemptTasks& tasks,
+                              double actual_duration_ms,
+                              std::int64_t cores_per_executor,
+                              std::int64_t task_cpus);
 
 }  // namespace spot::aggregators::analyze

@@ -11,7 +11,8 @@ constexpr double kMsPerHour = 3'600'000.0;
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 }  // namespace
 
-ExecutorMetrics executor_metrics(const json::object& e, std::optional<std::int64_t> attempt_start,
+ExecutorMetrics executor_metrics(const json::object& e,
+                                 std::optional<std::int64_t> attempt_start,
                                  std::optional<std::int64_t> attempt_end) {
     ExecutorMetrics m;
     m.start = time_of(e, "addTime");
@@ -50,7 +51,9 @@ void add_executor_metrics(const ExecutorMetrics& m, FieldStats& stats) {
         stats.add_number("x_durationHours", *m.duration_ms / kMsPerHour, false);
     }
     if (m.core_cost) {
-        stats.add_number("x_coreCost", *m.core_cost, *m.core_cost == static_cast<double>(static_cast<std::int64_t>(*m.core_cost)));
+        stats.add_number("x_coreCost", *m.core_cost,
+                         *m.core_cost ==
+                             static_cast<double>(static_cast<std::int64_t>(*m.core_cost)));
         stats.add_number("x_coreCost_hours", *m.core_cost / kMsPerHour, false);
     }
     if (m.storage_cost) {

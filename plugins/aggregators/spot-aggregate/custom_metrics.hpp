@@ -13,9 +13,9 @@ namespace spot::aggregators::aggregate {
 
 // What the summary needs from one executor.
 struct ExecutorFacts {
-    double total_duration = 0;     // task time, ms
-    double core_cost = 0;          // totalCores x lifetime ms
-    double max_memory = 0;         // bytes
+    double total_duration = 0;  // task time, ms
+    double core_cost = 0;       // totalCores x lifetime ms
+    double max_memory = 0;      // bytes
     double total_input_bytes = 0;
 };
 
@@ -27,7 +27,8 @@ struct ExecutorMetrics {
     std::optional<double> duration_ms, core_cost, storage_cost;
     ExecutorFacts facts;
 };
-ExecutorMetrics executor_metrics(const boost::json::object& e, std::optional<std::int64_t> attempt_start,
+ExecutorMetrics executor_metrics(const boost::json::object& e,
+                                 std::optional<std::int64_t> attempt_start,
                                  std::optional<std::int64_t> attempt_end);
 void add_executor_metrics(const ExecutorMetrics& m, FieldStats& stats);
 void write_executor_metrics(const ExecutorMetrics& m, boost::json::object& e);

@@ -69,7 +69,8 @@ json::object executor_aggs(const json::object& attempt, std::vector<ExecutorFact
     return out;
 }
 
-json::object stage_aggs(const json::object& attempt, std::vector<StageFacts>& facts,
+json::object stage_aggs(const json::object& attempt,
+                        std::vector<StageFacts>& facts,
                         std::vector<std::string>& untimed) {
     FieldStats stats;
     if (const auto* list = attempt.if_contains("stages"); list && list->is_array()) {
@@ -103,8 +104,11 @@ Document raw_document(const Run& run, const std::string& time_processed) {
     return Document{"raw", run.app_id, std::move(body)};
 }
 
-Document agg_document(const Run& run, std::size_t index, const Settings& settings,
-                      const std::string& time_processed, std::vector<std::string>& untimed) {
+Document agg_document(const Run& run,
+                      std::size_t index,
+                      const Settings& settings,
+                      const std::string& time_processed,
+                      std::vector<std::string>& untimed) {
     const auto& attempts = run.app.at("attempts").as_array();
     const auto& attempt = attempts[index].as_object();
     json::object body;

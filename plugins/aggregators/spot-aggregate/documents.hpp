@@ -16,7 +16,10 @@ Document raw_document(const Run& run, const std::string& time_processed);
 
 // Aggregated document of attempt `index`, id = <app id>-<attemptId|0>. Stage ids that lack
 // first-task or completion times are appended to `untimed_stages`.
-Document agg_document(const Run& run, std::size_t index, const Settings& settings,
-                      const std::string& time_processed, std::vector<std::string>& untimed_stages);
+Document agg_document(const Run& run,
+                      std::size_t index,
+                      const Settings& settings,
+                      const std::string& time_processed,
+                      std::vector<std::string>& untimed_stages);
 
 }  // namespace spot::aggregators::aggregate

@@ -26,8 +26,8 @@ void push_distinct(std::vector<T>& values, T v) {
 
 bool is_date_field(std::string_view name) {
     static constexpr std::string_view kDates[] = {
-        "addTime",        "removeTime",     "submissionTime", "firstTaskLaunchedTime",
-        "completionTime", "x_startTime",    "x_stopTime",
+        "addTime",        "removeTime",  "submissionTime", "firstTaskLaunchedTime",
+        "completionTime", "x_startTime", "x_stopTime",
     };
     for (auto d : kDates) {
         if (name == d) {

@@ -37,7 +37,7 @@ class FieldStats {
     struct Acc {
         std::string name;
         Kind kind = Kind::Unknown;
-        std::int64_t count = 0;       // non-null values of the field's kind
+        std::int64_t count = 0;  // non-null values of the field's kind
         std::int64_t zeroes = 0;
         std::int64_t true_count = 0;
         bool integral = true;

@@ -35,9 +35,10 @@ class SpotAggregate final : public Aggregator {
         }
         if (!untimed.empty()) {
             // One line per run, not per stage: skipped stages are common in large runs.
-            log_->warn("stages without first-task or completion time count as 0 s and have no "
-                       "throughput app='{}' stages={} first='{}'",
-                       run.app_id, untimed.size(), untimed.front());
+            log_->warn(
+                "stages without first-task or completion time count as 0 s and have no "
+                "throughput app='{}' stages={} first='{}'",
+                run.app_id, untimed.size(), untimed.front());
         }
         return docs;
     }
@@ -48,12 +49,19 @@ class SpotAggregate final : public Aggregator {
 };
 
 constexpr spot_option_decl kOptions[] = {
-    option("raw", SPOT_OPT_BOOL, "false",
+    option("raw",
+           SPOT_OPT_BOOL,
+           "false",
            "Also emit the raw document (stream 'raw', id = application id): the whole run, "
            "normalised. Off by default: it is large."),
-    option("block_size", SPOT_OPT_SIZE, "128MiB",
-           "Storage block size for stages_max_input_blocks and executors_total_input_blocks.", 0,
-           nullptr, "1MiB", "16GiB"),
+    option("block_size",
+           SPOT_OPT_SIZE,
+           "128MiB",
+           "Storage block size for stages_max_input_blocks and executors_total_input_blocks.",
+           0,
+           nullptr,
+           "1MiB",
+           "16GiB"),
 };
 
 std::unique_ptr<Plugin> create(const PluginContext& ctx, const Options& options) {
@@ -64,10 +72,14 @@ std::unique_ptr<Plugin> create(const PluginContext& ctx, const Options& options)
 }
 
 constexpr spot_factory kFactory{&create};
-constexpr spot_plugin_descriptor kDescriptor = make_descriptor(
-    "spot-aggregate", SPOT_KIND_AGGREGATOR, "1.0.0",
-    "Per attempt: statistics over executors and stages, custom metrics and the run summary.",
-    kOptions, &kFactory);
+constexpr spot_plugin_descriptor kDescriptor =
+    make_descriptor("spot-aggregate",
+                    SPOT_KIND_AGGREGATOR,
+                    "1.0.0",
+                    "Per attempt: statistics over executors and stages, custom metrics and the run "
+                    "summary.",
+                    kOptions,
+                    &kFactory);
 
 }  // namespace
 

@@ -10,9 +10,9 @@
 namespace spot::aggregators::aggregate {
 
 struct SummaryInput {
-    std::int64_t duration = 0;              // attempt duration, ms
-    std::vector<ExecutorFacts> executors;   // without the driver
-    std::vector<StageFacts> stages;         // all stages
+    std::int64_t duration = 0;             // attempt duration, ms
+    std::vector<ExecutorFacts> executors;  // without the driver
+    std::vector<StageFacts> stages;        // all stages
     double block_size = 128.0 * 1024 * 1024;
 };
 

@@ -15,8 +15,8 @@ class ClassifyEnricher final : public Enricher {
     Result<void> enrich(Run& run) override {
         const json::value* name = run.app.if_contains("name");
         // A copy: inserting app_specific_data below may rehash the object under a view.
-        const std::string text = name && name->is_string() ? std::string(name->get_string())
-                                                           : std::string();
+        const std::string text =
+            name && name->is_string() ? std::string(name->get_string()) : std::string();
         auto& data = run.app["app_specific_data"];
         if (!data.is_object()) {
             data = json::object{};
@@ -33,7 +33,9 @@ class ClassifyEnricher final : public Enricher {
 };
 
 constexpr spot_option_decl kOptions[] = {
-    option("separators", SPOT_OPT_STRING, " ;,.-%_",
+    option("separators",
+           SPOT_OPT_STRING,
+           " ;,.-%_",
            "Characters that split a run's name into the numbered classification parts."),
 };
 
@@ -43,9 +45,12 @@ std::unique_ptr<Plugin> create(const PluginContext&, const Options& options) {
 
 constexpr spot_factory kFactory{&create};
 constexpr spot_plugin_descriptor kDescriptor =
-    make_descriptor("classify", SPOT_KIND_ENRICHER, "1.0.0",
+    make_descriptor("classify",
+                    SPOT_KIND_ENRICHER,
+                    "1.0.0",
                     "Classifies every run by its name: app_specific_data.classification and tag.",
-                    kOptions, &kFactory);
+                    kOptions,
+                    &kFactory);
 
 }  // namespace
 

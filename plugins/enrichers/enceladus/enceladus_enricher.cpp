@@ -16,7 +16,8 @@ EnceladusEnricher::EnceladusEnricher(const PluginContext& ctx, EnceladusOptions 
     zone_ = *zone;
     if (!options_.url.empty()) {
         if (ctx.http == nullptr) {
-            throw Exception(make_error(ErrorCode::Internal, "no HTTP client in the plugin context"));
+            throw Exception(
+                make_error(ErrorCode::Internal, "no HTTP client in the plugin context"));
         }
         auto endpoint = ctx.http->endpoint(options_.url, options_.client, ctx.log);
         if (!endpoint) {
@@ -26,15 +27,16 @@ EnceladusEnricher::EnceladusEnricher(const PluginContext& ctx, EnceladusOptions 
                                                ctx.log);
     }
     const Labels labels{{"pipeline", ctx.pipeline}};
-    enriched_total_ = &ctx.metrics->counter(
-        "spot_enceladus_runs_total", "Enceladus runs recognised by name.", labels);
-    unmatched_total_ = &ctx.metrics->counter(
-        "spot_enceladus_unmatched_total",
-        "Enceladus runs for which Menas holds no matching Run document.", labels);
-    menas_failed_total_ = &ctx.metrics->counter(
-        "spot_enceladus_menas_failed_total",
-        "Enceladus runs stored without Menas data because Menas failed (an err document each).",
-        labels);
+    enriched_total_ = &ctx.metrics->counter("spot_enceladus_runs_total",
+                                            "Enceladus runs recognised by name.", labels);
+    unmatched_total_ =
+        &ctx.metrics->counter("spot_enceladus_unmatched_total",
+                              "Enceladus runs for which Menas holds no matching Run document.",
+                              labels);
+    menas_failed_total_ = &ctx.metrics->counter("spot_enceladus_menas_failed_total",
+                                                "Enceladus runs stored without Menas data because "
+                                                "Menas failed (an err document each).",
+                                                labels);
 }
 
 std::optional<Error> EnceladusEnricher::paused() const {

@@ -36,8 +36,10 @@ std::string cookie_pair(const std::string& set_cookie) {
 
 }  // namespace
 
-MenasClient::MenasClient(asio::any_io_executor executor, std::shared_ptr<http::Endpoint> endpoint,
-                         MenasOptions options, std::shared_ptr<spdlog::logger> log)
+MenasClient::MenasClient(asio::any_io_executor executor,
+                         std::shared_ptr<http::Endpoint> endpoint,
+                         MenasOptions options,
+                         std::shared_ptr<spdlog::logger> log)
     : strand_(asio::make_strand(executor)),
       endpoint_(std::move(endpoint)),
       options_(std::move(options)),
@@ -69,8 +71,8 @@ asio::awaitable<Result<MenasClient::Session>> MenasClient::login() {
     for (auto [it, end] = r->headers.equal_range("set-cookie"); it != end; ++it) {
         cookies += (cookies.empty() ? "" : "; ") + cookie_pair(it->second);
     }
-    const bool v3 = options_.api == MenasApi::V3 ||
-                    (options_.api == MenasApi::Auto && !header_token.empty());
+    const bool v3 =
+        options_.api == MenasApi::V3 || (options_.api == MenasApi::Auto && !header_token.empty());
     s.api = v3 ? MenasApi::V3 : MenasApi::V2;
     s.token = v3 ? header_token : cookies;
     if (s.token.empty()) {

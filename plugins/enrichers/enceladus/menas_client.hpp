@@ -26,8 +26,10 @@ struct MenasOptions {
 
 class MenasClient {
    public:
-    MenasClient(asio::any_io_executor executor, std::shared_ptr<http::Endpoint> endpoint,
-                MenasOptions options, std::shared_ptr<spdlog::logger> log);
+    MenasClient(asio::any_io_executor executor,
+                std::shared_ptr<http::Endpoint> endpoint,
+                MenasOptions options,
+                std::shared_ptr<spdlog::logger> log);
 
     // Every Run document Menas holds for the Spark application id ([] when none).
     asio::awaitable<Result<boost::json::array>> runs_by_app_id(const std::string& app_id);
@@ -47,7 +49,7 @@ class MenasClient {
     MenasOptions options_;
     std::shared_ptr<spdlog::logger> log_;
     Session session_;
-    bool logging_in_ = false;       // one login at a time; the others wait for it
+    bool logging_in_ = false;        // one login at a time; the others wait for it
     asio::steady_timer login_done_;  // cancelled when a login ends
 };
 

@@ -21,12 +21,13 @@ std::optional<double> number(const json::value* v) {
 }  // namespace
 
 bool add_postprocessing(json::object& doc, std::int64_t block) {
-    const auto* info = find_path(doc, {"attempt", "app_specific_data", "enceladus_run", "controlMeasure",
-                                "metadata", "additionalInfo"});
+    const auto* info = find_path(doc, {"attempt", "app_specific_data", "enceladus_run",
+                                       "controlMeasure", "metadata", "additionalInfo"});
     const auto* type = find_path(doc, {"app_specific_data", "classification", "type"});
     json::object* summary = nullptr;
     if (auto* a = doc.if_contains("attempt"); a != nullptr && a->is_object()) {
-        if (auto* aggs = a->get_object().if_contains("aggs"); aggs != nullptr && aggs->is_object()) {
+        if (auto* aggs = a->get_object().if_contains("aggs");
+            aggs != nullptr && aggs->is_object()) {
             auto& s = aggs->get_object()["summary"];  // absent when the run had no executors' data
             if (!s.is_object()) {
                 s = json::object{};
@@ -43,14 +44,20 @@ bool add_postprocessing(json::object& doc, std::int64_t block) {
     // Input as the job read it from storage and output as it wrote it; std&conf reads like a
     // standardization and writes like a conformance.
     const char* in_key = t == "conformance" ? "conform_input_data_size" : "std_input_data_size";
-    const char* out_key = t == "standardization" ? "std_output_data_size" : "conform_output_data_size";
+    const char* out_key =
+        t == "standardization" ? "std_output_data_size" : "conform_output_data_size";
     const auto in_storage = number(ai.if_contains(in_key));
     const auto out_storage = number(ai.if_contains(out_key));
-    const auto in_memory = number(find_path(doc, {"attempt", "aggs", "stages", "inputBytes", "max"}));
-    const auto out_memory = number(find_path(doc, {"attempt", "aggs", "stages", "outputBytes", "max"}));
-    const auto peak = number(find_path(doc, {"attempt", "aggs", "summary", "est_peak_memory_usage"}));
+    const auto in_memory =
+        number(find_path(doc, {"attempt", "aggs", "stages", "inputBytes", "max"}));
+    const auto out_memory =
+        number(find_path(doc, {"attempt", "aggs", "stages", "outputBytes", "max"}));
+    const auto peak =
+        number(find_path(doc, {"attempt", "aggs", "summary", "est_peak_memory_usage"}));
     json::object p;
-    auto blocks = [&](double bytes) { return static_cast<std::int64_t>(std::ceil(bytes / static_cast<double>(block))); };
+    auto blocks = [&](double bytes) {
+        return static_cast<std::int64_t>(std::ceil(bytes / static_cast<double>(block)));
+    };
     if (in_storage && *in_storage > 0) {
         p["input_in_storage_HDFS_blocks"] = blocks(*in_storage);
         if (in_memory && *in_memory > 0) {

@@ -26,8 +26,10 @@ const json::object* object_at(const json::object& o, std::initializer_list<std::
 
 }  // namespace
 
-std::vector<json::object> matching_runs(const json::array& menas_runs, std::string_view app_id,
-                                        const json::object& c, std::vector<std::string>& rejected) {
+std::vector<json::object> matching_runs(const json::array& menas_runs,
+                                        std::string_view app_id,
+                                        const json::object& c,
+                                        std::vector<std::string>& rejected) {
     const std::string type(c.at("type").as_string());
     const std::string prefix(own_prefix(type));
     const std::string info_version = text(c.if_contains("info_version"));
@@ -71,7 +73,8 @@ std::vector<json::object> matching_runs(const json::array& menas_runs, std::stri
             continue;
         }
         if (text(info->if_contains(prefix + "_application_id")) != app_id) {
-            reject(prefix + "_application_id " + text(info->if_contains(prefix + "_application_id")));
+            reject(prefix + "_application_id " +
+                   text(info->if_contains(prefix + "_application_id")));
             continue;
         }
         out.push_back(run);
@@ -94,9 +97,9 @@ std::vector<std::optional<json::object>> pair_with_attempts(const json::array& a
         const auto* a = info ? info->if_contains(key) : nullptr;
         return a ? std::optional<std::string>(text(a)) : std::nullopt;
     };
-    const bool all_have_ids = !runs.empty() && std::all_of(runs.begin(), runs.end(), [&](const auto& r) {
-        return attempt_of(r).has_value();
-    });
+    const bool all_have_ids =
+        !runs.empty() && std::all_of(runs.begin(), runs.end(),
+                                     [&](const auto& r) { return attempt_of(r).has_value(); });
     if (all_have_ids) {
         for (std::size_t i = 0; i < attempts.size(); ++i) {
             const auto* o = attempts[i].if_object();

@@ -15,7 +15,8 @@ namespace json = boost::json;
 
 // The runs whose dataset, dataset version, report version, Enceladus version and application
 // id match the run's classification. `rejected` gets one reason per run left out.
-std::vector<json::object> matching_runs(const json::array& menas_runs, std::string_view app_id,
+std::vector<json::object> matching_runs(const json::array& menas_runs,
+                                        std::string_view app_id,
                                         const json::object& classification,
                                         std::vector<std::string>& rejected);
 

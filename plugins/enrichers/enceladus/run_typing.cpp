@@ -29,7 +29,8 @@ std::optional<json::value> number_of(std::string_view s) {
         return json::value(i);
     }
     double d = 0;
-    if (auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d, std::chars_format::fixed);
+    if (auto [end, ec] =
+            std::from_chars(s.data(), s.data() + s.size(), d, std::chars_format::fixed);
         ec == std::errc() && end == s.data() + s.size()) {
         return json::value(d);
     }
@@ -78,7 +79,8 @@ std::string boost_rule(const std::string& p) {
             sign = p[i++];
         }
         const std::size_t s = i;
-        while (i < p.size() && (std::isdigit(static_cast<unsigned char>(p[i])) != 0 || p[i] == ':')) {
+        while (i < p.size() &&
+               (std::isdigit(static_cast<unsigned char>(p[i])) != 0 || p[i] == ':')) {
             ++i;
         }
         return (sign == '+' ? "-" : "+") + p.substr(s, i - s);
@@ -120,7 +122,8 @@ Result<TimeZone> TimeZone::parse(const std::string& spec) {
         z.rule_ = rule;
         return z;
     }
-    if (spec.find('/') != std::string::npos || std::isupper(static_cast<unsigned char>(spec[0])) != 0) {
+    if (spec.find('/') != std::string::npos ||
+        std::isupper(static_cast<unsigned char>(spec[0])) != 0) {
         // An IANA name: its current rule is the last line of the zoneinfo file (TZif footer).
         if (spec.find("..") != std::string::npos || spec.front() == '/') {
             return make_error(ErrorCode::Config, "'" + spec + "' is not a time zone name");
@@ -143,8 +146,10 @@ Result<TimeZone> TimeZone::parse(const std::string& spec) {
         rule->posix.emplace(boost_rule(posix));
     } catch (const std::exception& e) {
         return make_error(ErrorCode::Config,
-                          "'" + spec + "' is neither UTC, an offset like +02:00, a POSIX TZ rule "
-                          "nor a zone in /usr/share/zoneinfo (" + e.what() + ")");
+                          "'" + spec +
+                              "' is neither UTC, an offset like +02:00, a POSIX TZ rule "
+                              "nor a zone in /usr/share/zoneinfo (" +
+                              e.what() + ")");
     }
     TimeZone z;
     z.rule_ = rule;
@@ -211,10 +216,12 @@ json::object parse_command_line(std::string_view args) {
     std::size_t pos = args.find("--");
     while (pos != std::string_view::npos) {
         const std::size_t next = args.find(" --", pos);
-        const auto piece = args.substr(pos + 2, next == std::string_view::npos ? next : next - pos - 2);
+        const auto piece =
+            args.substr(pos + 2, next == std::string_view::npos ? next : next - pos - 2);
         const auto sp = piece.find(' ');
         const std::string flag(piece.substr(0, sp));
-        std::string value = sp == std::string_view::npos ? std::string() : std::string(piece.substr(sp));
+        std::string value =
+            sp == std::string_view::npos ? std::string() : std::string(piece.substr(sp));
         if (!flag.empty()) {
             out[flag] = secret_flag(flag) ? std::string("spot_removed") : value;
         }
@@ -273,7 +280,8 @@ json::object aggregate_checkpoints(const json::array& checkpoints, const TimeZon
         const auto* en = cp.if_contains("processEndTime");
         constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::min();
         auto time_of = [&](const json::value* v) {
-            return v && v->is_string() ? parse_atum_time(v->get_string(), zone).value_or(kNone) : kNone;
+            return v && v->is_string() ? parse_atum_time(v->get_string(), zone).value_or(kNone)
+                                       : kNone;
         };
         const std::int64_t start = time_of(st), end = time_of(en);
         cp.erase("processStartTime");
@@ -299,25 +307,31 @@ json::object aggregate_checkpoints(const json::array& checkpoints, const TimeZon
                 have_reference = true;
             } else if (controls.size() != reference.size()) {
                 match = false;
-                out["controls_error"] = json::object{{"checkpoint", cp}, {"incorrect_num_controls", true}};
+                out["controls_error"] =
+                    json::object{{"checkpoint", cp}, {"incorrect_num_controls", true}};
             } else {
                 for (const auto& c : controls) {
                     const auto* o = c.if_object();
-                    const json::value name_v = o && o->contains("controlName") ? o->at("controlName") : nullptr;
-                    const json::value value = o && o->contains("controlValue") ? o->at("controlValue") : nullptr;
+                    const json::value name_v =
+                        o && o->contains("controlName") ? o->at("controlName") : nullptr;
+                    const json::value value =
+                        o && o->contains("controlValue") ? o->at("controlValue") : nullptr;
                     auto it = reference.find(json::serialize(name_v));
                     if (it == reference.end() || it->second != value) {
                         match = false;
-                        out["controls_error"] = json::object{
-                            {"checkpoint", cp},
-                            {"controlName", name_v},
-                            {"controlValue", value.is_string() ? value : json::value(json::serialize(value))},
-                            {"initialControlValue",
-                             it == reference.end()
-                                 ? json::value(nullptr)
-                                 : (it->second.is_string() ? it->second
-                                                           : json::value(json::serialize(it->second)))},
-                            {"incorrect_num_controls", false}};
+                        out["controls_error"] =
+                            json::object{{"checkpoint", cp},
+                                         {"controlName", name_v},
+                                         {"controlValue",
+                                          value.is_string() ? value
+                                                            : json::value(json::serialize(value))},
+                                         {"initialControlValue",
+                                          it == reference.end()
+                                              ? json::value(nullptr)
+                                              : (it->second.is_string()
+                                                     ? it->second
+                                                     : json::value(json::serialize(it->second)))},
+                                         {"incorrect_num_controls", false}};
                         break;
                     }
                 }

@@ -19,7 +19,8 @@ json::object yarn_fields(const json::object& app) {
         }
     }
     for (const char* key : {"startedTime", "finishedTime"}) {
-        if (const auto* v = app.if_contains(key); v != nullptr && v->is_number() && v->to_number<std::int64_t>() > 0) {
+        if (const auto* v = app.if_contains(key);
+            v != nullptr && v->is_number() && v->to_number<std::int64_t>() > 0) {
             out[key] = iso_utc(SysMillis(std::chrono::milliseconds(v->to_number<std::int64_t>())));
         }
     }
@@ -66,7 +67,8 @@ asio::awaitable<Result<void>> YarnEnricher::enrich_async(Run& run) {
     auto v = json::parse(answer->body, ec);
     const auto* app = !ec && v.is_object() ? v.get_object().if_contains("app") : nullptr;
     if (app == nullptr || !app->is_object()) {
-        co_return make_error(ErrorCode::Json, "not a YARN application: " + http::body_excerpt(answer->body), where);
+        co_return make_error(ErrorCode::Json,
+                             "not a YARN application: " + http::body_excerpt(answer->body), where);
     }
     auto& data = run.app["app_specific_data"];
     if (!data.is_object()) {

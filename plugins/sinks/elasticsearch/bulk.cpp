@@ -86,7 +86,8 @@ Result<std::vector<ItemResult>> parse_bulk_response(const std::string& body, std
                 res.reason = std::string(reason->as_string());
             }
             if (const auto* cause = eo.if_contains("caused_by"); cause && cause->is_object()) {
-                if (const auto* cr = cause->as_object().if_contains("reason"); cr && cr->is_string()) {
+                if (const auto* cr = cause->as_object().if_contains("reason");
+                    cr && cr->is_string()) {
                     res.reason += " (caused by: " + std::string(cr->as_string()) + ")";
                 }
             }
@@ -123,7 +124,9 @@ std::vector<BulkItem> items_from_ndjson(const std::string& body) {
         }
         boost::system::error_code ec;
         auto action = json::parse(std::string_view(body).substr(pos, a_end - pos), ec);
-        auto source = ec ? json::value() : json::parse(std::string_view(body).substr(a_end + 1, s_end - a_end - 1), ec);
+        auto source =
+            ec ? json::value()
+               : json::parse(std::string_view(body).substr(a_end + 1, s_end - a_end - 1), ec);
         if (!ec && action.is_object() && !action.as_object().empty() && source.is_object()) {
             const auto& meta = action.as_object().begin()->value().as_object();
             Document d{"", std::string(meta.at("_id").as_string()), std::move(source.as_object())};

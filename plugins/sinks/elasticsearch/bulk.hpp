@@ -13,9 +13,9 @@ namespace spot::sinks::elasticsearch {
 struct BulkItem {
     std::string index;
     std::string id;
-    std::string app_id;        // for err documents about it
+    std::string app_id;  // for err documents about it
     std::string history_host;
-    std::string lines;   // action + source, each ending in '\n'
+    std::string lines;       // action + source, each ending in '\n'
     std::size_t fields = 0;  // mapped fields it needs (objects, leaves, keyword subfields)
 };
 

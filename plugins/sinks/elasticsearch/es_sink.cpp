@@ -27,7 +27,8 @@ std::string join_lines(const std::vector<BulkItem>& items) {
 // Strings as text with a keyword subfield (what the reference dashboards query), floating
 // numbers as double (dynamic mapping would pick 32-bit float), dates detected; the fields of
 // mappings.cpp typed explicitly.
-json::object index_template(const std::string& index, std::int64_t fields_limit,
+json::object index_template(const std::string& index,
+                            std::int64_t fields_limit,
                             const std::string& replicas) {
     json::object settings{{"index.mapping.total_fields.limit", fields_limit}};
     if (!replicas.empty()) {
@@ -75,14 +76,14 @@ EsSink::EsSink(const PluginContext& ctx, EsOptions options)
         throw Exception(endpoint.error());
     }
     endpoint_ = std::move(*endpoint);
-    stored_ = &metrics_->counter("spot_es_documents_total", "Documents the cluster accepted.",
-                                 labels_);
-    rejected_ = &metrics_->counter(
-        "spot_es_rejected_total", "Documents the cluster refused for good (an err document each).",
-        labels_);
-    spooled_ = &metrics_->counter("spot_es_spooled_documents_total",
-                                  "Documents written to the spool while the cluster was away.",
-                                  labels_);
+    stored_ =
+        &metrics_->counter("spot_es_documents_total", "Documents the cluster accepted.", labels_);
+    rejected_ = &metrics_->counter("spot_es_rejected_total",
+                                   "Documents the cluster refused for good (an err document each).",
+                                   labels_);
+    spooled_ =
+        &metrics_->counter("spot_es_spooled_documents_total",
+                           "Documents written to the spool while the cluster was away.", labels_);
     spool_bytes_ = &metrics_->gauge("spot_es_spool_bytes", "Bytes waiting in the spool.", labels_);
 }
 
@@ -111,8 +112,10 @@ asio::awaitable<void> EsSink::stop() {
     spool_.close();
 }
 
-asio::awaitable<Result<http::Response>> EsSink::call(std::string method, std::string target,
-                                                     std::string body, std::string label,
+asio::awaitable<Result<http::Response>> EsSink::call(std::string method,
+                                                     std::string target,
+                                                     std::string body,
+                                                     std::string label,
                                                      std::string content_type) {
     http::Request req;
     req.method = std::move(method);
@@ -154,7 +157,8 @@ asio::awaitable<Result<void>> EsSink::ensure_ready() {
 
 void EsSink::report_not_ready(const Error& error) {
     if (error.code == ErrorCode::Connection || error.code == ErrorCode::Timeout ||
-        error.http_status == 429 || error.http_status >= 500 || error.describe() == last_reported_) {
+        error.http_status == 429 || error.http_status >= 500 ||
+        error.describe() == last_reported_) {
         return;  // away, not broken: the spool covers it
     }
     last_reported_ = error.describe();
@@ -200,7 +204,8 @@ asio::awaitable<Result<void>> EsSink::detect_and_install() {
     }
     if (version.empty()) {
         product_ = root->header("x-elastic-product").empty() ? "unknown" : "elasticsearch";
-        auto nodes = co_await call("GET", "/_nodes/_local?filter_path=nodes.*.version", "", "nodes");
+        auto nodes =
+            co_await call("GET", "/_nodes/_local?filter_path=nodes.*.version", "", "nodes");
         if (!nodes || nodes->status != 200) {
             co_return nodes ? make_error(ErrorCode::Http,
                                          "cannot tell the cluster's version: HTTP " +
@@ -257,8 +262,8 @@ asio::awaitable<Result<void>> EsSink::install_template(const std::string& index)
     }
     boost::system::error_code ec;
     const auto ack = json::parse(r->body, ec);
-    const auto* acknowledged = !ec && ack.is_object() ? ack.as_object().if_contains("acknowledged")
-                                                      : nullptr;
+    const auto* acknowledged =
+        !ec && ack.is_object() ? ack.as_object().if_contains("acknowledged") : nullptr;
     if (acknowledged == nullptr || !acknowledged->is_bool() || !acknowledged->as_bool()) {
         co_return make_error(ErrorCode::Json,
                              "index template not acknowledged: " + http::body_excerpt(r->body, 200),
@@ -381,15 +386,17 @@ asio::awaitable<std::vector<BulkItem>> EsSink::deliver(std::vector<BulkItem> ite
         std::size_t ok = 0;
         for (std::size_t k = 0; k < items.size(); ++k) {
             const auto& res = (*results)[k];
-            const bool created_before = res.status == 409 && items[k].lines.starts_with("{\"create\"");
+            const bool created_before =
+                res.status == 409 && items[k].lines.starts_with("{\"create\"");
             if ((res.status >= 200 && res.status < 300) || created_before) {
                 ++ok;
             } else if (transient_item(res.status)) {
                 retry.push_back(std::move(items[k]));
             } else if (auto limit = total_fields_limit_in(res.reason)) {
-                const auto wanted = std::max<std::int64_t>(
-                    *limit + options_.total_fields_increment,
-                    static_cast<std::int64_t>(items[k].fields) + options_.total_fields_increment);
+                const auto wanted =
+                    std::max<std::int64_t>(*limit + options_.total_fields_increment,
+                                           static_cast<std::int64_t>(items[k].fields) +
+                                               options_.total_fields_increment);
                 co_await raise_field_limit(items[k].index, wanted);
                 retry.push_back(std::move(items[k]));
             } else {
@@ -405,7 +412,8 @@ asio::awaitable<std::vector<BulkItem>> EsSink::deliver(std::vector<BulkItem> ite
             co_return std::vector<BulkItem>{};
         }
         if (attempt >= options_.item_attempts) {
-            log_->warn("{} documents still refused after {} attempts; spooling", retry.size(), attempt);
+            log_->warn("{} documents still refused after {} attempts; spooling", retry.size(),
+                       attempt);
             co_return retry;
         }
         if (!co_await tasks_.sleep(backoff(attempt))) {
@@ -424,7 +432,8 @@ asio::awaitable<void> EsSink::raise_field_limit(const std::string& index, std::i
     // Built outside the co_await: GCC 12 mishandles initializer lists inside one.
     json::object settings;
     settings["index.mapping.total_fields.limit"] = limit;
-    auto r = co_await call("PUT", "/" + index + "/_settings", json::serialize(settings), "settings");
+    auto r =
+        co_await call("PUT", "/" + index + "/_settings", json::serialize(settings), "settings");
     if (r && r->status == 200) {
         known = limit;
         log_->warn("raised index.mapping.total_fields.limit of '{}' to {}", index, limit);
@@ -448,7 +457,8 @@ asio::awaitable<void> EsSink::reject(const std::vector<std::pair<BulkItem, ItemR
         if (err_index == options_.indices.end() || item.index == err_index->second) {
             continue;  // an err document about an err document would loop
         }
-        json::object err{{"type", "BulkItemError"}, {"message", message},
+        json::object err{{"type", "BulkItemError"},
+                         {"message", message},
                          {"stage", "sink:" + instance_id_}};
         json::object spot{{"time_processed", iso_utc_now()},
                           {"spark_app_id", item.app_id.empty() ? "n/a" : item.app_id},
@@ -463,7 +473,8 @@ asio::awaitable<void> EsSink::reject(const std::vector<std::pair<BulkItem, ItemR
         auto left = co_await deliver(std::move(errs));
         if (!left.empty()) {
             if (auto s = spool(left); !s) {
-                log_->error("err documents about refused documents are lost: {}", s.error().describe());
+                log_->error("err documents about refused documents are lost: {}",
+                            s.error().describe());
             }
         }
     }
@@ -597,23 +608,26 @@ asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> EsSink::known_runs
     std::vector<KnownRun> out;
     json::value after;
     for (;;) {
-        json::object query{
-            {"size", 5000},
-            {"_source", json::array{"id", "attempt.endTimeEpoch"}},
-            {"query", json::object{{"range", json::object{{"attempt.endTimeEpoch",
-                                                            json::object{{"gte", from_ms},
-                                                                         {"lt", to_ms}}}}}}},
-            // unmapped_type: an index created before any agg document has no such fields yet.
-            {"sort", json::array{json::object{{"attempt.endTimeEpoch",
-                                               json::object{{"order", "asc"}, {"unmapped_type", "long"}}}},
-                                 json::object{{"id.keyword",
-                                               json::object{{"order", "asc"},
-                                                            {"unmapped_type", "keyword"}}}}}}};
+        json::object query{{"size", 5000},
+                           {"_source", json::array{"id", "attempt.endTimeEpoch"}},
+                           {"query",
+                            json::object{{"range", json::object{{"attempt.endTimeEpoch",
+                                                                 json::object{{"gte", from_ms},
+                                                                              {"lt", to_ms}}}}}}},
+                           // unmapped_type: an index created before any agg document has no such
+                           // fields yet.
+                           {"sort",
+                            json::array{json::object{{"attempt.endTimeEpoch",
+                                                      json::object{{"order", "asc"},
+                                                                   {"unmapped_type", "long"}}}},
+                                        json::object{{"id.keyword", json::object{{"order", "asc"},
+                                                                                 {"unmapped_type",
+                                                                                  "keyword"}}}}}}};
         if (!after.is_null()) {
             query["search_after"] = after;  // pages past the 10,000 hits of from/size
         }
-        auto r = co_await call("POST", "/" + agg->second + "/_search", json::serialize(query),
-                               "search");
+        auto r =
+            co_await call("POST", "/" + agg->second + "/_search", json::serialize(query), "search");
         if (!r) {
             co_return r.error();
         }
@@ -633,8 +647,9 @@ asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> EsSink::known_runs
             const auto& hits = v.at("hits").at("hits").as_array();
             for (const auto& h : hits) {
                 const auto& src = h.at("_source").as_object();
-                out.push_back(KnownRun{std::string(src.at("id").as_string()),
-                                       src.at("attempt").at("endTimeEpoch").to_number<std::int64_t>()});
+                out.push_back(
+                    KnownRun{std::string(src.at("id").as_string()),
+                             src.at("attempt").at("endTimeEpoch").to_number<std::int64_t>()});
             }
             page = hits.size();
             if (page == 5000) {

@@ -30,7 +30,8 @@ struct EsOptions {
     std::int64_t total_fields_increment = 100;
     int item_attempts = 5;
     std::string api_key;
-    std::string replicas;  // index.number_of_replicas in the templates; empty: the cluster's default
+    std::string
+        replicas;  // index.number_of_replicas in the templates; empty: the cluster's default
     std::filesystem::path spool_dir;
     std::uint64_t spool_max_bytes = 1ull << 30;
     http::ClientOptions client;
@@ -77,8 +78,10 @@ class EsSink final : public Sink {
     Result<void> spool(const std::vector<BulkItem>& items);
     asio::awaitable<void> drain_spool();
     asio::awaitable<void> log_index_stats();
-    asio::awaitable<Result<http::Response>> call(std::string method, std::string target,
-                                                 std::string body, std::string label,
+    asio::awaitable<Result<http::Response>> call(std::string method,
+                                                 std::string target,
+                                                 std::string body,
+                                                 std::string label,
                                                  std::string content_type = "application/json");
 
     EsOptions options_;
@@ -95,7 +98,7 @@ class EsSink final : public Sink {
     std::map<std::string, std::int64_t> field_limits_;  // raised limits, by index
     std::shared_ptr<Batch> open_;
     bool lingering_ = false, draining_ = false;
-    int drain_failures_ = 0;  // consecutive failed replays of the spool's first batch
+    int drain_failures_ = 0;          // consecutive failed replays of the spool's first batch
     bool wrote_since_stats_ = false;  // index statistics are refreshed only after writes
     std::size_t in_flight_ = 0;
     asio::steady_timer changed_;  // woken when a batch ends or spool space frees

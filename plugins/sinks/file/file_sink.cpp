@@ -81,7 +81,7 @@ Result<void> FileSink::flush_now() {
 }
 
 Result<std::vector<KnownRun>> FileSink::known_runs_now(std::int64_t from_ms,
-                                                      std::int64_t to_ms) const {
+                                                       std::int64_t to_ms) const {
     std::map<std::string, std::int64_t> held;
     std::error_code ec;
     if (!std::filesystem::exists(options_.dir, ec)) {

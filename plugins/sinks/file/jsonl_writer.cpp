@@ -31,7 +31,8 @@ Result<std::int64_t> cut_torn_tail(const std::filesystem::path& path) {
     std::vector<char> block(64 * 1024);
     // Scan backwards for the last newline; a healthy file ends in one, so this reads one block.
     while (keep > 0) {
-        std::int64_t from = std::max<std::int64_t>(0, keep - static_cast<std::int64_t>(block.size()));
+        std::int64_t from =
+            std::max<std::int64_t>(0, keep - static_cast<std::int64_t>(block.size()));
         ssize_t n = ::pread(fd, block.data(), static_cast<std::size_t>(keep - from), from);
         if (n <= 0) {
             ::close(fd);

@@ -160,7 +160,8 @@ Result<bool> LzfBlockStream::next_block() {
     const std::uint32_t length = be16(header + 3);
     if (header[2] == 0) {  // stored
         block_.resize(length);
-        if (auto r = read_exact(reinterpret_cast<unsigned char*>(block_.data()), length); !r || !*r) {
+        if (auto r = read_exact(reinterpret_cast<unsigned char*>(block_.data()), length);
+            !r || !*r) {
             return r ? fail("truncated lzf chunk").error() : r.error();
         }
         return true;

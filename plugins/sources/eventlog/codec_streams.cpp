@@ -54,7 +54,8 @@ class ZstdStream final : public ByteStream {
 
 }  // namespace
 
-Result<std::unique_ptr<ByteStream>> decoding_stream(std::unique_ptr<ByteStream> raw, Codec codec,
+Result<std::unique_ptr<ByteStream>> decoding_stream(std::unique_ptr<ByteStream> raw,
+                                                    Codec codec,
                                                     const std::string& name) {
     switch (codec) {
         case Codec::None: return raw;
@@ -65,9 +66,15 @@ Result<std::unique_ptr<ByteStream>> decoding_stream(std::unique_ptr<ByteStream> 
             }
             return std::unique_ptr<ByteStream>(std::move(z));
         }
-        case Codec::Lz4: return std::unique_ptr<ByteStream>(std::make_unique<Lz4BlockStream>(std::move(raw), name));
-        case Codec::Snappy: return std::unique_ptr<ByteStream>(std::make_unique<SnappyBlockStream>(std::move(raw), name));
-        case Codec::Lzf: return std::unique_ptr<ByteStream>(std::make_unique<LzfBlockStream>(std::move(raw), name));
+        case Codec::Lz4:
+            return std::unique_ptr<ByteStream>(
+                std::make_unique<Lz4BlockStream>(std::move(raw), name));
+        case Codec::Snappy:
+            return std::unique_ptr<ByteStream>(
+                std::make_unique<SnappyBlockStream>(std::move(raw), name));
+        case Codec::Lzf:
+            return std::unique_ptr<ByteStream>(
+                std::make_unique<LzfBlockStream>(std::move(raw), name));
     }
     return make_error(ErrorCode::Parse, std::string("unknown codec '") + codec_name(codec) + "'",
                       name);

@@ -26,16 +26,17 @@ EventLogSource::EventLogSource(const PluginContext& ctx, EventLogOptions options
     if (options_.history_host.empty()) {
         options_.history_host = host_name();
     }
-    bytes_read_ = &ctx.metrics->counter("spot_eventlog_bytes_total",
-                                        "Uncompressed event-log bytes parsed.",
-                                        {{"pipeline", ctx.pipeline}});
-    duplicate_logs_ = &ctx.metrics->counter("spot_eventlog_duplicate_logs_total",
-                                            "Logs set aside because another log holds the same attempt.",
-                                            {{"pipeline", ctx.pipeline}});
+    bytes_read_ =
+        &ctx.metrics->counter("spot_eventlog_bytes_total", "Uncompressed event-log bytes parsed.",
+                              {{"pipeline", ctx.pipeline}});
+    duplicate_logs_ =
+        &ctx.metrics->counter("spot_eventlog_duplicate_logs_total",
+                              "Logs set aside because another log holds the same attempt.",
+                              {{"pipeline", ctx.pipeline}});
 }
 
 asio::awaitable<Result<EventLogSource::Attempt>> EventLogSource::parse(EventLogSource* self,
-                                                                      LogEntry entry) {
+                                                                       LogEntry entry) {
     auto parsed = read_log(*self->store_, entry, self->options_.max_line_size);
     if (!parsed) {
         co_return parsed.error();
@@ -50,8 +51,8 @@ asio::awaitable<Result<EventLogSource::Attempt>> EventLogSource::parse(EventLogS
     co_return a;
 }
 
-std::vector<LogEntry> EventLogSource::drop_duplicate_attempts(const std::string& app,
-                                                              std::vector<Attempt>& attempts) const {
+std::vector<LogEntry> EventLogSource::drop_duplicate_attempts(
+    const std::string& app, std::vector<Attempt>& attempts) const {
     // Two logs claiming the same attempt of one application (a copy, a renamed file): one run,
     // from the newer log, and a warning naming both.
     std::vector<LogEntry> dropped;
@@ -59,7 +60,8 @@ std::vector<LogEntry> EventLogSource::drop_duplicate_attempts(const std::string&
     std::vector<Attempt> unique;
     for (auto& a : attempts) {
         const auto* id = a.attempt.if_contains("attemptId");
-        const std::string key = id != nullptr && id->is_string() ? std::string(id->get_string()) : "";
+        const std::string key =
+            id != nullptr && id->is_string() ? std::string(id->get_string()) : "";
         auto it = kept.find(key);
         if (it == kept.end()) {
             kept[key] = unique.size();
@@ -67,9 +69,10 @@ std::vector<LogEntry> EventLogSource::drop_duplicate_attempts(const std::string&
             continue;
         }
         Attempt& other = unique[it->second];
-        const bool newer = std::tie(a.entry.mtime_ms, a.entry.size) > std::tie(other.entry.mtime_ms, other.entry.size);
-        log_->warn("two logs claim application '{}' attempt '{}': '{}' and '{}'; '{}' is kept", app, key,
-                   other.entry.name, a.entry.name, newer ? a.entry.name : other.entry.name);
+        const bool newer = std::tie(a.entry.mtime_ms, a.entry.size) >
+                           std::tie(other.entry.mtime_ms, other.entry.size);
+        log_->warn("two logs claim application '{}' attempt '{}': '{}' and '{}'; '{}' is kept", app,
+                   key, other.entry.name, a.entry.name, newer ? a.entry.name : other.entry.name);
         duplicate_logs_->inc();
         if (newer) {
             dropped.push_back(other.entry);
@@ -82,14 +85,16 @@ std::vector<LogEntry> EventLogSource::drop_duplicate_attempts(const std::string&
     return dropped;
 }
 
-asio::awaitable<Result<LogIdentity>> EventLogSource::identify(EventLogSource* self, LogEntry entry) {
+asio::awaitable<Result<LogIdentity>> EventLogSource::identify(EventLogSource* self,
+                                                              LogEntry entry) {
     co_return identify_log(*self->store_, entry, self->options_.max_line_size);
 }
 
 Run EventLogSource::assemble(std::vector<Attempt> attempts) const {
     // Newest attempt first, as the History Server lists them.
     std::sort(attempts.begin(), attempts.end(), [](const Attempt& x, const Attempt& y) {
-        return x.attempt.at("startTimeEpoch").as_int64() > y.attempt.at("startTimeEpoch").as_int64();
+        return x.attempt.at("startTimeEpoch").as_int64() >
+               y.attempt.at("startTimeEpoch").as_int64();
     });
     Run run;
     run.app_id = attempts.front().app_id;
@@ -149,8 +154,8 @@ asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
             // remembered with the run; never both parsed.
             LogEntry& kept = at->second;
             const bool newer = std::tie(e.mtime_ms, e.size) > std::tie(kept.mtime_ms, kept.size);
-            log_->warn("two logs claim application '{}' attempt '{}': '{}' and '{}'; '{}' is kept", id->app_id,
-                       id->attempt_id, kept.name, e.name, newer ? e.name : kept.name);
+            log_->warn("two logs claim application '{}' attempt '{}': '{}' and '{}'; '{}' is kept",
+                       id->app_id, id->attempt_id, kept.name, e.name, newer ? e.name : kept.name);
             duplicate_logs_->inc();
             logs.dropped.push_back(newer ? kept : e);
             if (newer) {
@@ -192,7 +197,8 @@ asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
         if (attempts.empty()) {
             continue;
         }
-        auto dropped = drop_duplicate_attempts(app, attempts);  // an unchanged log of the same attempt
+        auto dropped =
+            drop_duplicate_attempts(app, attempts);  // an unchanged log of the same attempt
         dropped.insert(dropped.end(), logs.dropped.begin(), logs.dropped.end());
         const bool complete = std::all_of(attempts.begin(), attempts.end(), [](const Attempt& a) {
             return a.attempt.at("completed").as_bool();
@@ -203,8 +209,11 @@ asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
         }
         Run run = assemble(std::move(attempts));
         for (const auto& e : dropped) {  // remembered with the run: not read again unchanged
-            run.checkpoint.as_object()["logs"].as_array().push_back(json::object{
-                {"name", e.name}, {"size", e.size}, {"mtime_ms", e.mtime_ms}, {"app", app}});
+            run.checkpoint.as_object()["logs"].as_array().push_back(
+                json::object{{"name", e.name},
+                             {"size", e.size},
+                             {"mtime_ms", e.mtime_ms},
+                             {"app", app}});
         }
         if (!selected_(std::string(run.app.at("name").as_string()))) {
             commit(run.checkpoint);
@@ -228,11 +237,12 @@ void EventLogSource::forget_removed(const std::vector<LogEntry>& listed) {
                          .count();
     const auto before = done_.size();
     std::erase_if(done_, [&](const auto& kv) {
-        return !present.contains(kv.first) && kv.second.mtime_ms < now - options_.forget_after.count();
+        return !present.contains(kv.first) &&
+               kv.second.mtime_ms < now - options_.forget_after.count();
     });
     if (done_.size() != before) {
-        log_->info("forgot logs gone from the directory count={} remembered={}", before - done_.size(),
-                   done_.size());
+        log_->info("forgot logs gone from the directory count={} remembered={}",
+                   before - done_.size(), done_.size());
     }
 }
 

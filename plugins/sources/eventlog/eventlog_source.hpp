@@ -50,7 +50,8 @@ class EventLogSource final : public Source {
     // Drops from the state the logs gone from the directory for longer than forget_after.
     void forget_removed(const std::vector<LogEntry>& listed);
     // Keeps one attempt per attempt id; returns the logs of the others (warned about, counted).
-    std::vector<LogEntry> drop_duplicate_attempts(const std::string& app, std::vector<Attempt>& attempts) const;
+    std::vector<LogEntry> drop_duplicate_attempts(const std::string& app,
+                                                  std::vector<Attempt>& attempts) const;
 
     EventLogOptions options_;
     std::unique_ptr<LogStore> store_;

@@ -43,8 +43,8 @@ class LocalDirectory final : public LogStore {
         std::error_code ec;
         std::vector<StoredFile> files;
         auto add = [&](const std::filesystem::directory_entry& e, const std::string& rel) {
-            files.push_back(StoredFile{rel, static_cast<std::int64_t>(e.file_size()),
-                                       mtime_ms(e.path())});
+            files.push_back(
+                StoredFile{rel, static_cast<std::int64_t>(e.file_size()), mtime_ms(e.path())});
         };
         for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
             const std::string name = e.path().filename().string();

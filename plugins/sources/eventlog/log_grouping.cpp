@@ -16,7 +16,8 @@ bool skipped(const std::string& name) {
 }
 
 // eventlog_v2_<app>/: events_<N>_<app>[.codec] parts plus appstatus_<app>[.inprogress].
-std::optional<LogEntry> rolling(const std::string& dir, const std::vector<StoredFile>& files,
+std::optional<LogEntry> rolling(const std::string& dir,
+                                const std::vector<StoredFile>& files,
                                 const std::filesystem::path& root) {
     LogEntry entry;
     entry.name = dir;
@@ -45,7 +46,8 @@ std::optional<LogEntry> rolling(const std::string& dir, const std::vector<Stored
 
 // Spark 1.x: <app>/EVENT_LOG_1 with SPARK_VERSION_<v>, optional COMPRESSION_CODEC_<name>,
 // and APPLICATION_COMPLETE once the application has ended.
-std::optional<LogEntry> spark1_folder(const std::string& dir, const std::vector<StoredFile>& files,
+std::optional<LogEntry> spark1_folder(const std::string& dir,
+                                      const std::vector<StoredFile>& files,
                                       const std::filesystem::path& root) {
     const StoredFile* log = nullptr;
     bool complete = false;
@@ -76,7 +78,8 @@ std::vector<LogEntry> group_logs(const std::vector<StoredFile>& files,
         const auto slash = f.path.find('/');
         if (slash == std::string::npos) {
             if (!skipped(f.path)) {
-                out.push_back(LogEntry{f.path, {root / f.path}, codec_of(f.path), f.size, f.mtime_ms});
+                out.push_back(
+                    LogEntry{f.path, {root / f.path}, codec_of(f.path), f.size, f.mtime_ms});
             }
         } else if (f.path.find('/', slash + 1) == std::string::npos && slash + 1 < f.path.size()) {
             folders[f.path.substr(0, slash)].push_back(f);  // one level down, as Spark writes

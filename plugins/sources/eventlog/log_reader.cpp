@@ -67,8 +67,11 @@ bool find_accumulables(std::string_view line, std::size_t& begin, std::size_t& e
 // Streams the lines of a log's parts to `on_line(line, last)`, which returns false to stop early;
 // a line longer than `max_line` is an error. Returns the uncompressed bytes read.
 template <class OnLine>
-Result<std::int64_t> for_each_line(LogStore& store, const LogEntry& entry, std::size_t max_line,
-                                   std::size_t chunk_size, OnLine&& on_line) {
+Result<std::int64_t> for_each_line(LogStore& store,
+                                   const LogEntry& entry,
+                                   std::size_t max_line,
+                                   std::size_t chunk_size,
+                                   OnLine&& on_line) {
     std::vector<char> chunk(chunk_size);
     std::string pending;  // an incomplete line carried over to the next chunk
     std::int64_t bytes = 0, lines = 0;
@@ -188,12 +191,13 @@ Result<ParsedLog> read_log(LogStore& store, const LogEntry& entry, std::size_t m
         }
         return {};
     };
-    auto bytes = for_each_line(store, entry, max_line, 1 << 20, [&](std::string_view line, bool last) -> Result<bool> {
-        if (auto parsed = parse_line(line, last); !parsed) {
-            return parsed.error();
-        }
-        return true;
-    });
+    auto bytes = for_each_line(store, entry, max_line, 1 << 20,
+                               [&](std::string_view line, bool last) -> Result<bool> {
+                                   if (auto parsed = parse_line(line, last); !parsed) {
+                                       return parsed.error();
+                                   }
+                                   return true;
+                               });
     if (!bytes) {
         return bytes.error();
     }
@@ -207,26 +211,30 @@ Result<LogIdentity> identify_log(LogStore& store, const LogEntry& entry, std::si
     constexpr std::string_view kStart = "{\"Event\":\"SparkListenerApplicationStart\"";
     std::int64_t lines = 0;
     std::optional<Result<LogIdentity>> found;
-    auto read = for_each_line(store, entry, max_line, 64 << 10, [&](std::string_view line, bool) -> Result<bool> {
-        ++lines;
-        if (!line.starts_with(kStart)) {
-            return true;
-        }
-        boost::system::error_code ec;
-        auto v = json::parse(line, ec);
-        const auto* o = !ec && v.is_object() ? &v.get_object() : nullptr;
-        const auto* id = o != nullptr ? o->if_contains("App ID") : nullptr;
-        if (id == nullptr || !id->is_string() || id->get_string().empty()) {
-            found = make_error(ErrorCode::Parse, fmt::format("line {}: an application start without an App ID", lines),
-                               entry.name);
-        } else {
-            const auto* attempt = o->if_contains("App Attempt ID");
-            found = LogIdentity{std::string(id->get_string()),
-                                attempt != nullptr && attempt->is_string() ? std::string(attempt->get_string())
-                                                                            : std::string()};
-        }
-        return false;
-    });
+    auto read = for_each_line(
+        store, entry, max_line, 64 << 10, [&](std::string_view line, bool) -> Result<bool> {
+            ++lines;
+            if (!line.starts_with(kStart)) {
+                return true;
+            }
+            boost::system::error_code ec;
+            auto v = json::parse(line, ec);
+            const auto* o = !ec && v.is_object() ? &v.get_object() : nullptr;
+            const auto* id = o != nullptr ? o->if_contains("App ID") : nullptr;
+            if (id == nullptr || !id->is_string() || id->get_string().empty()) {
+                found = make_error(ErrorCode::Parse,
+                                   fmt::format("line {}: an application start without an App ID",
+                                               lines),
+                                   entry.name);
+            } else {
+                const auto* attempt = o->if_contains("App Attempt ID");
+                found = LogIdentity{std::string(id->get_string()),
+                                    attempt != nullptr && attempt->is_string()
+                                        ? std::string(attempt->get_string())
+                                        : std::string()};
+            }
+            return false;
+        });
     if (!read) {
         return read.error();
     }

@@ -11,10 +11,12 @@ struct ParsedLog {
     RunBuilder run;
     std::int64_t bytes = 0;  // uncompressed
     std::int64_t lines = 0;
-    bool cut_last_line = false;  // a killed driver's log ends in a cut line: skipped, as the server does
+    bool cut_last_line =
+        false;  // a killed driver's log ends in a cut line: skipped, as the server does
 };
 
-[[nodiscard]] Result<ParsedLog> read_log(LogStore& store, const LogEntry& entry,
+[[nodiscard]] Result<ParsedLog> read_log(LogStore& store,
+                                         const LogEntry& entry,
                                          std::size_t max_line);
 
 // The application a log belongs to, from its SparkListenerApplicationStart event (one of its
@@ -22,7 +24,8 @@ struct ParsedLog {
 struct LogIdentity {
     std::string app_id, attempt_id;
 };
-[[nodiscard]] Result<LogIdentity> identify_log(LogStore& store, const LogEntry& entry,
+[[nodiscard]] Result<LogIdentity> identify_log(LogStore& store,
+                                               const LogEntry& entry,
                                                std::size_t max_line);
 
 }  // namespace spot::sources::eventlog

@@ -19,8 +19,8 @@ struct LogEntry {
     std::string name;                          // file or folder name: the state key
     std::vector<std::filesystem::path> parts;  // in order
     Codec codec = Codec::None;
-    std::int64_t size = 0;                     // all parts together
-    std::int64_t mtime_ms = 0;                 // newest part
+    std::int64_t size = 0;      // all parts together
+    std::int64_t mtime_ms = 0;  // newest part
 };
 
 // Reads bytes, decompressing as needed; read() returns 0 at the end.
@@ -36,8 +36,8 @@ class LogStore {
     // Every complete-looking log: in-progress files (.inprogress) and rolling folders without
     // their appstatus_* file are left out.
     [[nodiscard]] virtual Result<std::vector<LogEntry>> list() = 0;
-    [[nodiscard]] virtual Result<std::unique_ptr<ByteStream>> open(const std::filesystem::path& part,
-                                                                   Codec codec) = 0;
+    [[nodiscard]] virtual Result<std::unique_ptr<ByteStream>> open(
+        const std::filesystem::path& part, Codec codec) = 0;
 };
 
 std::unique_ptr<LogStore> local_directory(std::filesystem::path dir);

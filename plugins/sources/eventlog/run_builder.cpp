@@ -46,15 +46,24 @@ constexpr MetricPath kStageMetrics[] = {
     {"shuffleLocalBytesRead", "Shuffle Read Metrics", "Local Bytes Read", nullptr},
     {"shuffleReadRecords", "Shuffle Read Metrics", "Total Records Read", nullptr},
     {"shuffleRemoteReqsDuration", "Shuffle Read Metrics", "Remote Requests Duration", nullptr},
-    {"shuffleCorruptMergedBlockChunks", "Shuffle Read Metrics", "Push Based Shuffle", "Corrupt Merged Block Chunks"},
-    {"shuffleMergedFetchFallbackCount", "Shuffle Read Metrics", "Push Based Shuffle", "Merged Fetch Fallback Count"},
-    {"shuffleMergedRemoteBlocksFetched", "Shuffle Read Metrics", "Push Based Shuffle", "Merged Remote Blocks Fetched"},
-    {"shuffleMergedLocalBlocksFetched", "Shuffle Read Metrics", "Push Based Shuffle", "Merged Local Blocks Fetched"},
-    {"shuffleMergedRemoteChunksFetched", "Shuffle Read Metrics", "Push Based Shuffle", "Merged Remote Chunks Fetched"},
-    {"shuffleMergedLocalChunksFetched", "Shuffle Read Metrics", "Push Based Shuffle", "Merged Local Chunks Fetched"},
-    {"shuffleMergedRemoteBytesRead", "Shuffle Read Metrics", "Push Based Shuffle", "Merged Remote Bytes Read"},
-    {"shuffleMergedLocalBytesRead", "Shuffle Read Metrics", "Push Based Shuffle", "Merged Local Bytes Read"},
-    {"shuffleMergedRemoteReqsDuration", "Shuffle Read Metrics", "Push Based Shuffle", "Merged Remote Requests Duration"},
+    {"shuffleCorruptMergedBlockChunks", "Shuffle Read Metrics", "Push Based Shuffle",
+     "Corrupt Merged Block Chunks"},
+    {"shuffleMergedFetchFallbackCount", "Shuffle Read Metrics", "Push Based Shuffle",
+     "Merged Fetch Fallback Count"},
+    {"shuffleMergedRemoteBlocksFetched", "Shuffle Read Metrics", "Push Based Shuffle",
+     "Merged Remote Blocks Fetched"},
+    {"shuffleMergedLocalBlocksFetched", "Shuffle Read Metrics", "Push Based Shuffle",
+     "Merged Local Blocks Fetched"},
+    {"shuffleMergedRemoteChunksFetched", "Shuffle Read Metrics", "Push Based Shuffle",
+     "Merged Remote Chunks Fetched"},
+    {"shuffleMergedLocalChunksFetched", "Shuffle Read Metrics", "Push Based Shuffle",
+     "Merged Local Chunks Fetched"},
+    {"shuffleMergedRemoteBytesRead", "Shuffle Read Metrics", "Push Based Shuffle",
+     "Merged Remote Bytes Read"},
+    {"shuffleMergedLocalBytesRead", "Shuffle Read Metrics", "Push Based Shuffle",
+     "Merged Local Bytes Read"},
+    {"shuffleMergedRemoteReqsDuration", "Shuffle Read Metrics", "Push Based Shuffle",
+     "Merged Remote Requests Duration"},
     {"shuffleWriteBytes", "Shuffle Write Metrics", "Shuffle Bytes Written", nullptr},
     {"shuffleWriteTime", "Shuffle Write Metrics", "Shuffle Write Time", nullptr},
     {"shuffleWriteRecords", "Shuffle Write Metrics", "Shuffle Records Written", nullptr},
@@ -88,8 +97,11 @@ std::int64_t to_i64(const json::value& v) {
 
 // An integer field within [min, max]; absent or null: `fallback`. Spark writes integers; an
 // integral double is taken (tools that rewrite logs may make them), anything else is an error.
-std::int64_t int_at(const json::object& o, std::string_view key, std::int64_t fallback = 0,
-                    std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) {
+std::int64_t int_at(const json::object& o,
+                    std::string_view key,
+                    std::int64_t fallback = 0,
+                    std::int64_t min = INT64_MIN,
+                    std::int64_t max = INT64_MAX) {
     const auto* v = o.if_contains(key);
     if (v == nullptr || v->is_null()) {
         return fallback;
@@ -99,7 +111,8 @@ std::int64_t int_at(const json::object& o, std::string_view key, std::int64_t fa
         x = v->get_int64();
     } else if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
         x = static_cast<std::int64_t>(v->get_uint64());
-    } else if (v->is_double() && std::isfinite(v->get_double()) && std::fabs(v->get_double()) < 9.0e18 &&
+    } else if (v->is_double() && std::isfinite(v->get_double()) &&
+               std::fabs(v->get_double()) < 9.0e18 &&
                std::trunc(v->get_double()) == v->get_double()) {
         x = static_cast<std::int64_t>(v->get_double());
     } else {
@@ -112,8 +125,12 @@ std::int64_t int_at(const json::object& o, std::string_view key, std::int64_t fa
 }
 
 // The ids and times Spark writes: stage ids from -1 (outside any stage), times as epoch ms.
-std::int64_t stage_id_at(const json::object& o, std::string_view key) { return int_at(o, key, 0, -1, INT32_MAX); }
-std::int64_t time_at(const json::object& o, std::string_view key) { return int_at(o, key, 0, 0, kMaxEventTime); }
+std::int64_t stage_id_at(const json::object& o, std::string_view key) {
+    return int_at(o, key, 0, -1, INT32_MAX);
+}
+std::int64_t time_at(const json::object& o, std::string_view key) {
+    return int_at(o, key, 0, 0, kMaxEventTime);
+}
 
 std::optional<std::int64_t> opt_time(const json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
@@ -179,13 +196,27 @@ std::string shs_time(std::int64_t ms) {
 
 // Spark 3.5's ExecutorMetricType names: the server reports all of them, zero when unseen.
 constexpr std::string_view kPeakMetrics[] = {
-    "JVMHeapMemory",          "JVMOffHeapMemory",          "OnHeapExecutionMemory",
-    "OffHeapExecutionMemory", "OnHeapStorageMemory",       "OffHeapStorageMemory",
-    "OnHeapUnifiedMemory",    "OffHeapUnifiedMemory",      "DirectPoolMemory",
-    "MappedPoolMemory",       "ProcessTreeJVMVMemory",     "ProcessTreeJVMRSSMemory",
-    "ProcessTreePythonVMemory", "ProcessTreePythonRSSMemory", "ProcessTreeOtherVMemory",
-    "ProcessTreeOtherRSSMemory", "MinorGCCount",           "MinorGCTime",
-    "MajorGCCount",           "MajorGCTime",               "TotalGCTime",
+    "JVMHeapMemory",
+    "JVMOffHeapMemory",
+    "OnHeapExecutionMemory",
+    "OffHeapExecutionMemory",
+    "OnHeapStorageMemory",
+    "OffHeapStorageMemory",
+    "OnHeapUnifiedMemory",
+    "OffHeapUnifiedMemory",
+    "DirectPoolMemory",
+    "MappedPoolMemory",
+    "ProcessTreeJVMVMemory",
+    "ProcessTreeJVMRSSMemory",
+    "ProcessTreePythonVMemory",
+    "ProcessTreePythonRSSMemory",
+    "ProcessTreeOtherVMemory",
+    "ProcessTreeOtherRSSMemory",
+    "MinorGCCount",
+    "MinorGCTime",
+    "MajorGCCount",
+    "MajorGCTime",
+    "TotalGCTime",
 };
 static_assert(std::size(kPeakMetrics) == kPeakMetricCount);
 
@@ -219,15 +250,14 @@ json::object resource_profile(const json::object& e) {
                         {"taskResources", std::move(task)}};
 }
 
-
 // What the server does before serving properties: spark.redaction.regex (its default) matched
 // against key or value replaces the value.
 bool sensitive(std::string_view key, const json::value& value) {
     static const std::regex kRedact("secret|password|token|access[.]key",
                                     std::regex::ECMAScript | std::regex::icase);
     return std::regex_search(key.begin(), key.end(), kRedact) ||
-           (value.is_string() && std::regex_search(value.get_string().begin(),
-                                                   value.get_string().end(), kRedact));
+           (value.is_string() &&
+            std::regex_search(value.get_string().begin(), value.get_string().end(), kRedact));
 }
 
 json::array sorted_pairs(const json::object* o, bool redact = true) {
@@ -270,17 +300,28 @@ std::string_view event_name(std::string_view logged) {
 // Every event add() handles; keep in step with its dispatch below.
 bool RunBuilder::uses(std::string_view event) {
     static constexpr std::string_view kUsed[] = {
-        "SparkListenerTaskEnd",              "SparkListenerTaskStart",
-        "SparkListenerStageSubmitted",       "SparkListenerStageCompleted",
-        "SparkListenerJobStart",             "SparkListenerExecutorAdded",
-        "SparkListenerExecutorRemoved",      "SparkListenerBlockManagerAdded",
-        "SparkListenerStageExecutorMetrics", "SparkListenerApplicationStart",
-        "SparkListenerApplicationEnd",       "SparkListenerLogStart",
-        "SparkListenerEnvironmentUpdate",    "SparkListenerExecutorMetricsUpdate",
-        "SparkListenerExecutorExcluded",     "SparkListenerExecutorBlacklisted",
-        "SparkListenerExecutorUnexcluded",   "SparkListenerExecutorUnblacklisted",
-        "SparkListenerNodeExcluded",         "SparkListenerNodeBlacklisted",
-        "SparkListenerNodeUnexcluded",       "SparkListenerNodeUnblacklisted",
+        "SparkListenerTaskEnd",
+        "SparkListenerTaskStart",
+        "SparkListenerStageSubmitted",
+        "SparkListenerStageCompleted",
+        "SparkListenerJobStart",
+        "SparkListenerExecutorAdded",
+        "SparkListenerExecutorRemoved",
+        "SparkListenerBlockManagerAdded",
+        "SparkListenerStageExecutorMetrics",
+        "SparkListenerApplicationStart",
+        "SparkListenerApplicationEnd",
+        "SparkListenerLogStart",
+        "SparkListenerEnvironmentUpdate",
+        "SparkListenerExecutorMetricsUpdate",
+        "SparkListenerExecutorExcluded",
+        "SparkListenerExecutorBlacklisted",
+        "SparkListenerExecutorUnexcluded",
+        "SparkListenerExecutorUnblacklisted",
+        "SparkListenerNodeExcluded",
+        "SparkListenerNodeBlacklisted",
+        "SparkListenerNodeUnexcluded",
+        "SparkListenerNodeUnblacklisted",
         "SparkListenerResourceProfileAdded",
     };
     return std::find(std::begin(kUsed), std::end(kUsed), event) != std::end(kUsed);
@@ -382,12 +423,12 @@ void RunBuilder::stage_info(const json::object& info, bool completed) {
                     continue;
                 }
                 const auto* value = o->if_contains("Value");
-                s.accumulators.push_back(json::object{
-                    {"id", int_at(*o, "ID")},
-                    {"name", name},
-                    {"value", value == nullptr         ? std::string()
-                              : value->is_string() ? std::string(value->get_string())
-                                                   : json::serialize(*value)}});
+                s.accumulators.push_back(
+                    json::object{{"id", int_at(*o, "ID")},
+                                 {"name", name},
+                                 {"value", value == nullptr     ? std::string()
+                                           : value->is_string() ? std::string(value->get_string())
+                                                                : json::serialize(*value)}});
             }
         }
         s.completed_at = opt_time(info, "Completion Time");
@@ -443,8 +484,9 @@ void RunBuilder::record_timing(const TaskEnd& t, bool success, bool killed) {
     if (new_stage) {
         tasks_.stages.push_back(StageTasks{t.stage, t.stage_attempt, {}});
     }
-    auto [ex, new_executor] = task_executor_index_.try_emplace(
-        t.executor, static_cast<std::uint32_t>(tasks_.executors.size()));
+    auto [ex, new_executor] =
+        task_executor_index_.try_emplace(t.executor,
+                                         static_cast<std::uint32_t>(tasks_.executors.size()));
     if (new_executor) {
         tasks_.executors.push_back(t.executor);
     }
@@ -465,9 +507,10 @@ void RunBuilder::record_timing(const TaskEnd& t, bool success, bool killed) {
 AttemptTasks RunBuilder::take_tasks() {
     tasks_.attempt_id = attempt_id_.value_or("");
     for (auto& s : tasks_.stages) {
-        std::stable_sort(s.tasks.begin(), s.tasks.end(), [](const TaskTiming& a, const TaskTiming& b) {
-            return a.launch_ms < b.launch_ms;
-        });
+        std::stable_sort(s.tasks.begin(), s.tasks.end(),
+                         [](const TaskTiming& a, const TaskTiming& b) {
+                             return a.launch_ms < b.launch_ms;
+                         });
     }
     task_executor_index_.clear();
     task_stage_index_.clear();
@@ -483,7 +526,8 @@ void RunBuilder::summarize_if_done(Stage& s) {
 }
 
 // Peaks an executor reported for one stage attempt: as the server, only while it is live.
-void RunBuilder::add_stage_peaks(const json::object& at, const std::string& executor,
+void RunBuilder::add_stage_peaks(const json::object& at,
+                                 const std::string& executor,
                                  const json::object& metrics) {
     StageKey key{stage_id_at(at, "Stage ID"), stage_id_at(at, "Stage Attempt ID")};
     if (auto it = stages_.find(key); it != stages_.end() && !it->second.summarized) {
@@ -609,7 +653,8 @@ void RunBuilder::add(const json::object& e) {
             ev == "SparkListenerExecutorExcluded" || ev == "SparkListenerExecutorBlacklisted";
     } else if (ev == "SparkListenerNodeExcluded" || ev == "SparkListenerNodeBlacklisted" ||
                ev == "SparkListenerNodeUnexcluded" || ev == "SparkListenerNodeUnblacklisted") {
-        const bool excluded = ev == "SparkListenerNodeExcluded" || ev == "SparkListenerNodeBlacklisted";
+        const bool excluded =
+            ev == "SparkListenerNodeExcluded" || ev == "SparkListenerNodeBlacklisted";
         const std::string host = str_at(e, "hostId");
         for (auto& [id, ex] : executors_) {
             if (ex.host == host && id != "driver") {
@@ -646,10 +691,12 @@ void RunBuilder::add(const json::object& e) {
         }
     } else if (ev == "SparkListenerExecutorMetricsUpdate") {
         // Heartbeats carry the executor's peaks per stage (stage -1: outside any stage).
-        if (const auto* list = e.if_contains("Executor Metrics Updated"); list && list->is_array()) {
+        if (const auto* list = e.if_contains("Executor Metrics Updated");
+            list && list->is_array()) {
             Executor& ex = executor(str_at(e, "Executor ID"));
             for (const auto& u : list->get_array()) {
-                if (const auto* m = u.is_object() ? obj_at(u.get_object(), "Executor Metrics") : nullptr) {
+                if (const auto* m =
+                        u.is_object() ? obj_at(u.get_object(), "Executor Metrics") : nullptr) {
                     ex.peak.update(*m);
                     add_stage_peaks(u.get_object(), ex.id, *m);
                 }
@@ -723,8 +770,9 @@ json::object RunBuilder::attempt(std::int64_t last_updated_ms) const {
         const std::int64_t gc = driver ? x.peak.known[kTotalGc] : x.gc;
         auto cpus = task_cpus_.find(x.resource_profile);
         const std::int64_t max_tasks =
-            cpus == task_cpus_.end() ? x.cores
-                                     : static_cast<std::int64_t>(static_cast<double>(x.cores) / cpus->second);
+            cpus == task_cpus_.end()
+                ? x.cores
+                : static_cast<std::int64_t>(static_cast<double>(x.cores) / cpus->second);
         json::object o{
             {"id", x.id},
             {"hostPort", x.host_port.empty() ? x.host : x.host_port},

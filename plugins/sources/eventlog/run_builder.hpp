@@ -67,13 +67,14 @@ class RunBuilder {
         std::string status = "PENDING";
         std::optional<std::int64_t> submitted, completed_at, first_task;
         std::int64_t complete = 0, failed = 0, killed = 0;
-        std::int64_t started = 0, ended = 0;  // a start without an end stays active, as on the server
+        std::int64_t started = 0,
+                     ended = 0;  // a start without an end stays active, as on the server
         std::set<std::int64_t> completed_indices;
         std::map<std::string, std::int64_t> killed_reasons;  // killedTasksSummary
-        std::vector<std::int64_t> metrics;  // in kStageMetrics order
+        std::vector<std::int64_t> metrics;                   // in kStageMetrics order
         boost::json::array rdd_ids;
         boost::json::array accumulators;  // named (user) accumulators: accumulatorUpdates
-        Peaks peak;  // peakExecutorMetrics
+        Peaks peak;                       // peakExecutorMetrics
         // The withSummaries quantiles: sampled while the server would keep the stage live
         // (until it completed and its last running task ended), then summarised and freed.
         StageSamples samples;
@@ -87,7 +88,8 @@ class RunBuilder {
     void task_end(const boost::json::object& e);
     void record_timing(const TaskEnd& t, bool success, bool killed);
     static void summarize_if_done(Stage& s);
-    void add_stage_peaks(const boost::json::object& at, const std::string& executor,
+    void add_stage_peaks(const boost::json::object& at,
+                         const std::string& executor,
                          const boost::json::object& metrics);
     void stage_info(const boost::json::object& info, bool completed);
 
@@ -99,7 +101,7 @@ class RunBuilder {
     std::vector<std::string> executor_order_;
     boost::json::object environment_;
     std::map<std::int64_t, double> task_cpus_;  // resource profile id -> cpus per task
-    boost::json::array resource_profiles_;       // environment.resourceProfiles
+    boost::json::array resource_profiles_;      // environment.resourceProfiles
     AttemptTasks tasks_;
     std::map<std::string, std::uint32_t> task_executor_index_;
     std::map<StageKey, std::size_t> task_stage_index_;

@@ -20,7 +20,8 @@ struct Column {
 };
 constexpr Column kTaskColumns[] = {
     {nullptr, nullptr, "executorDeserializeTime", From::Metric, "executorDeserializeTime", nullptr},
-    {nullptr, nullptr, "executorDeserializeCpuTime", From::Metric, "executorDeserializeCpuTime", nullptr},
+    {nullptr, nullptr, "executorDeserializeCpuTime", From::Metric, "executorDeserializeCpuTime",
+     nullptr},
     {nullptr, nullptr, "executorRunTime", From::Metric, "executorRunTime", nullptr},
     {nullptr, nullptr, "executorCpuTime", From::Metric, "executorCpuTime", nullptr},
     {nullptr, nullptr, "resultSize", From::Metric, "resultSize", nullptr},
@@ -35,24 +36,40 @@ constexpr Column kTaskColumns[] = {
     {"inputMetrics", nullptr, "recordsRead", From::Metric, "inputRecords", nullptr},
     {"outputMetrics", nullptr, "bytesWritten", From::Metric, "outputBytes", nullptr},
     {"outputMetrics", nullptr, "recordsWritten", From::Metric, "outputRecords", nullptr},
-    {"shuffleReadMetrics", nullptr, "readBytes", From::Metric, "shuffleRemoteBytesRead", "shuffleLocalBytesRead"},
+    {"shuffleReadMetrics", nullptr, "readBytes", From::Metric, "shuffleRemoteBytesRead",
+     "shuffleLocalBytesRead"},
     {"shuffleReadMetrics", nullptr, "readRecords", From::Metric, "shuffleReadRecords", nullptr},
-    {"shuffleReadMetrics", nullptr, "remoteBlocksFetched", From::Metric, "shuffleRemoteBlocksFetched", nullptr},
-    {"shuffleReadMetrics", nullptr, "localBlocksFetched", From::Metric, "shuffleLocalBlocksFetched", nullptr},
+    {"shuffleReadMetrics", nullptr, "remoteBlocksFetched", From::Metric,
+     "shuffleRemoteBlocksFetched", nullptr},
+    {"shuffleReadMetrics", nullptr, "localBlocksFetched", From::Metric, "shuffleLocalBlocksFetched",
+     nullptr},
     {"shuffleReadMetrics", nullptr, "fetchWaitTime", From::Metric, "shuffleFetchWaitTime", nullptr},
-    {"shuffleReadMetrics", nullptr, "remoteBytesRead", From::Metric, "shuffleRemoteBytesRead", nullptr},
-    {"shuffleReadMetrics", nullptr, "remoteBytesReadToDisk", From::Metric, "shuffleRemoteBytesReadToDisk", nullptr},
-    {"shuffleReadMetrics", nullptr, "totalBlocksFetched", From::Metric, "shuffleRemoteBlocksFetched", "shuffleLocalBlocksFetched"},
-    {"shuffleReadMetrics", nullptr, "remoteReqsDuration", From::Metric, "shuffleRemoteReqsDuration", nullptr},
-    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "corruptMergedBlockChunks", From::Metric, "shuffleCorruptMergedBlockChunks", nullptr},
-    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "mergedFetchFallbackCount", From::Metric, "shuffleMergedFetchFallbackCount", nullptr},
-    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "remoteMergedBlocksFetched", From::Metric, "shuffleMergedRemoteBlocksFetched", nullptr},
-    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "localMergedBlocksFetched", From::Metric, "shuffleMergedLocalBlocksFetched", nullptr},
-    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "remoteMergedChunksFetched", From::Metric, "shuffleMergedRemoteChunksFetched", nullptr},
-    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "localMergedChunksFetched", From::Metric, "shuffleMergedLocalChunksFetched", nullptr},
-    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "remoteMergedBytesRead", From::Metric, "shuffleMergedRemoteBytesRead", nullptr},
-    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "localMergedBytesRead", From::Metric, "shuffleMergedLocalBytesRead", nullptr},
-    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "remoteMergedReqsDuration", From::Metric, "shuffleMergedRemoteReqsDuration", nullptr},
+    {"shuffleReadMetrics", nullptr, "remoteBytesRead", From::Metric, "shuffleRemoteBytesRead",
+     nullptr},
+    {"shuffleReadMetrics", nullptr, "remoteBytesReadToDisk", From::Metric,
+     "shuffleRemoteBytesReadToDisk", nullptr},
+    {"shuffleReadMetrics", nullptr, "totalBlocksFetched", From::Metric,
+     "shuffleRemoteBlocksFetched", "shuffleLocalBlocksFetched"},
+    {"shuffleReadMetrics", nullptr, "remoteReqsDuration", From::Metric, "shuffleRemoteReqsDuration",
+     nullptr},
+    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "corruptMergedBlockChunks", From::Metric,
+     "shuffleCorruptMergedBlockChunks", nullptr},
+    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "mergedFetchFallbackCount", From::Metric,
+     "shuffleMergedFetchFallbackCount", nullptr},
+    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "remoteMergedBlocksFetched", From::Metric,
+     "shuffleMergedRemoteBlocksFetched", nullptr},
+    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "localMergedBlocksFetched", From::Metric,
+     "shuffleMergedLocalBlocksFetched", nullptr},
+    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "remoteMergedChunksFetched", From::Metric,
+     "shuffleMergedRemoteChunksFetched", nullptr},
+    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "localMergedChunksFetched", From::Metric,
+     "shuffleMergedLocalChunksFetched", nullptr},
+    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "remoteMergedBytesRead", From::Metric,
+     "shuffleMergedRemoteBytesRead", nullptr},
+    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "localMergedBytesRead", From::Metric,
+     "shuffleMergedLocalBytesRead", nullptr},
+    {"shuffleReadMetrics", "shufflePushReadMetricsDist", "remoteMergedReqsDuration", From::Metric,
+     "shuffleMergedRemoteReqsDuration", nullptr},
     {"shuffleWriteMetrics", nullptr, "writeBytes", From::Metric, "shuffleWriteBytes", nullptr},
     {"shuffleWriteMetrics", nullptr, "writeRecords", From::Metric, "shuffleWriteRecords", nullptr},
     {"shuffleWriteMetrics", nullptr, "writeTime", From::Metric, "shuffleWriteTime", nullptr},
@@ -77,7 +94,8 @@ constexpr ExecutorColumn kExecutorColumns[] = {
     {"memoryBytesSpilled", "memoryBytesSpilled", nullptr},
     {"diskBytesSpilled", "diskBytesSpilled", nullptr},
 };
-constexpr const char* kExecutorCounts[] = {"taskTime", "failedTasks", "succeededTasks", "killedTasks"};
+constexpr const char* kExecutorCounts[] = {"taskTime", "failedTasks", "succeededTasks",
+                                           "killedTasks"};
 static_assert(std::size(kExecutorCounts) + std::size(kExecutorColumns) == kExecutorSampleColumns);
 
 std::size_t index_of(const char* rest) { return rest ? task_metric_index(rest) : kTaskMetricCount; }
@@ -175,16 +193,16 @@ void StageSamples::add_task(const TaskEnd& t, bool success, bool killed) {
     // AppStatusUtils.gettingResultTime and schedulerDelay.
     const std::int64_t getting = t.getting_result > 0 ? t.finish - t.getting_result : 0;
     getting_result_.push_back(getting);
-    scheduler_delay_.push_back(std::max<std::int64_t>(
-        0, duration - t.metrics[ix.run] - t.metrics[ix.deserialize] - t.metrics[ix.serialize] -
-               getting));
+    scheduler_delay_.push_back(std::max<std::int64_t>(0, duration - t.metrics[ix.run] -
+                                                             t.metrics[ix.deserialize] -
+                                                             t.metrics[ix.serialize] - getting));
     if (!success) {
         return;
     }
     auto& row = succeeded_.emplace_back();
     for (std::size_t c = 0; c < kTaskSampleColumns; ++c) {
         row[c] = kTaskColumns[c].from == From::Metric ? value(t, ix.task[c])
-                                                        : 0;  // taken from the lists above
+                                                      : 0;  // taken from the lists above
     }
 }
 

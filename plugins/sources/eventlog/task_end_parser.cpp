@@ -9,9 +9,7 @@ namespace od = simdjson::ondemand;
 
 namespace {
 
-bool read_int(od::value v, std::int64_t& out) {
-    return !v.get_int64().get(out);
-}
+bool read_int(od::value v, std::int64_t& out) { return !v.get_int64().get(out); }
 
 // Task Metrics, up to three levels deep ("Shuffle Read Metrics" / "Push Based Shuffle" / ...).
 bool read_metrics(od::object obj, TaskEnd& t, std::string_view a, std::string_view b) {

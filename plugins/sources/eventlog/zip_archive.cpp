@@ -113,7 +113,8 @@ class ZipArchive final : public LogStore {
             }
             if (st.size > kRatioFloor &&
                 static_cast<double>(st.size) >
-                    limits.max_ratio * static_cast<double>(std::max<zip_uint64_t>(st.comp_size, 1))) {
+                    limits.max_ratio *
+                        static_cast<double>(std::max<zip_uint64_t>(st.comp_size, 1))) {
                 return make_error(ErrorCode::Parse,
                                   fmt::format("refused: entry '{}' inflates {} bytes to {} (ratio "
                                               "over {}: a zip bomb?)",

@@ -56,8 +56,8 @@ Result<void> CrawlState::load(const json::value& state) {
     }
     for (const auto& [id, end] : done->as_object()) {
         if (!end.is_int64()) {
-            return make_error(ErrorCode::Parse,
-                              "history state: end time of '" + std::string(id) + "' is not an integer");
+            return make_error(ErrorCode::Parse, "history state: end time of '" + std::string(id) +
+                                                    "' is not an integer");
         }
         done_[std::string(id)] = end.as_int64();
     }

@@ -25,7 +25,8 @@ constexpr int kVanishedRetries = 2;
 
 }  // namespace
 
-HistoryApi::HistoryApi(std::shared_ptr<http::Endpoint> endpoint, ApiOptions options,
+HistoryApi::HistoryApi(std::shared_ptr<http::Endpoint> endpoint,
+                       ApiOptions options,
                        std::shared_ptr<spdlog::logger> log)
     : endpoint_(std::move(endpoint)), options_(options), log_(std::move(log)) {}
 
@@ -50,15 +51,18 @@ asio::awaitable<bool> HistoryApi::wait_to_retry(const Error& e, int attempt) {
         if (stopping_ && stopping_()) {
             co_return false;
         }
-        asio::steady_timer t(co_await asio::this_coro::executor,
-                             std::min<std::chrono::steady_clock::duration>(
-                                 std::chrono::seconds(1), until - std::chrono::steady_clock::now()));
+        asio::steady_timer
+            t(co_await asio::this_coro::executor,
+              std::min<std::chrono::steady_clock::duration>(std::chrono::seconds(1),
+                                                            until -
+                                                                std::chrono::steady_clock::now()));
         co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
     }
     co_return true;
 }
 
-asio::awaitable<Result<json::value>> HistoryApi::get(std::string target, std::string label,
+asio::awaitable<Result<json::value>> HistoryApi::get(std::string target,
+                                                     std::string label,
                                                      bool listed) {
     int vanished = 0;
     for (int attempt = 1;; ++attempt) {
@@ -69,9 +73,12 @@ asio::awaitable<Result<json::value>> HistoryApi::get(std::string target, std::st
         if (listed && r.error().code == ErrorCode::Http && r.error().http_status == 404 &&
             vanished < kVanishedRetries) {
             ++vanished;
-            log_->info("History Server answered 404 for a listed application; asking again in "
-                       "{} s: {}", vanished, r.error().describe());
-            asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::seconds(vanished));
+            log_->info(
+                "History Server answered 404 for a listed application; asking again in "
+                "{} s: {}",
+                vanished, r.error().describe());
+            asio::steady_timer t(co_await asio::this_coro::executor,
+                                 std::chrono::seconds(vanished));
             co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
             continue;
         }
@@ -124,9 +131,10 @@ std::string HistoryApi::attempt_path(const std::string& id, const json::object& 
 asio::awaitable<Result<json::array>> HistoryApi::list(std::int64_t from_ms, std::int64_t to_ms) {
     // maxEndDate is inclusive on the server: ask up to the millisecond before to_ms. No `limit`:
     // the list is newest first and `limit` would cut the oldest.
-    auto r = co_await get("/api/v1/applications?status=completed&minEndDate=" +
-                              server_time(from_ms) + "&maxEndDate=" + server_time(to_ms - 1),
-                          "applications");
+    auto r =
+        co_await get("/api/v1/applications?status=completed&minEndDate=" + server_time(from_ms) +
+                         "&maxEndDate=" + server_time(to_ms - 1),
+                     "applications");
     if (!r) {
         co_return r.error();
     }
@@ -144,10 +152,10 @@ asio::awaitable<Result<json::object>> HistoryApi::details(json::object app) {
         const char* name;
         const char* query;
     };
-    static constexpr Part kParts[] = {
-        {"environment", ""},
-        {"allexecutors", ""},
-        {"stages", "?withSummaries=true&quantiles=0.0,0.25,0.5,0.75,1.0"}};
+    static constexpr Part kParts[] = {{"environment", ""},
+                                      {"allexecutors", ""},
+                                      {"stages",
+                                       "?withSummaries=true&quantiles=0.0,0.25,0.5,0.75,1.0"}};
     const std::string id(app.at("id").as_string());
     auto attempts = attempts_of(app);
     if (!attempts) {
@@ -159,8 +167,9 @@ asio::awaitable<Result<json::object>> HistoryApi::details(json::object app) {
     for (const auto& a : **attempts) {
         const std::string base = attempt_path(id, a.as_object());
         for (const auto& part : kParts) {
-            ops.push_back(asio::co_spawn(
-                ex, get(base + "/" + part.name + part.query, part.name, true), asio::deferred));
+            ops.push_back(asio::co_spawn(ex,
+                                         get(base + "/" + part.name + part.query, part.name, true),
+                                         asio::deferred));
         }
     }
     auto [order, exceptions, results] =

@@ -24,7 +24,8 @@ struct ApiOptions {
 
 class HistoryApi {
    public:
-    HistoryApi(std::shared_ptr<http::Endpoint> endpoint, ApiOptions options,
+    HistoryApi(std::shared_ptr<http::Endpoint> endpoint,
+               ApiOptions options,
                std::shared_ptr<spdlog::logger> log);
 
     // Completed applications with an attempt that ended in [from_ms, to_ms).
@@ -34,9 +35,11 @@ class HistoryApi {
 
     // GET `target` streamed to `file` (the /logs zips). `patient`: server trouble is waited out
     // as for the JSON endpoints; otherwise the HTTP client's own retries are all.
-    asio::awaitable<Result<std::uint64_t>> download(std::string target, std::filesystem::path file,
+    asio::awaitable<Result<std::uint64_t>> download(std::string target,
+                                                    std::filesystem::path file,
                                                     std::uint64_t max_bytes,
-                                                    std::chrono::milliseconds timeout, bool patient);
+                                                    std::chrono::milliseconds timeout,
+                                                    bool patient);
 
     // Consulted while waiting retry_sleep: a shutdown cuts the wait short (the run is then not
     // committed and is asked again at the next start).
@@ -54,7 +57,8 @@ class HistoryApi {
     // `listed`: the target belongs to an application the listing has just returned, so a 404 is
     // most likely the server's UI cache evicting it mid-read (seen under concurrent load) and is
     // asked again twice, after 1 s and 2 s, before it counts.
-    asio::awaitable<Result<json::value>> get(std::string target, std::string label,
+    asio::awaitable<Result<json::value>> get(std::string target,
+                                             std::string label,
                                              bool listed = false);
     // After a failed attempt: whether to ask again, having waited retry_sleep if so.
     asio::awaitable<bool> wait_to_retry(const Error& e, int attempt);

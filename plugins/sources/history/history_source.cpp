@@ -48,36 +48,41 @@ HistorySource::HistorySource(const PluginContext& ctx, HistoryOptions options)
     }
     api_ = std::make_unique<HistoryApi>(std::move(*endpoint), options_.api, ctx.log);
     const Labels labels{{"pipeline", ctx.pipeline}};
-    listed_total_ = &ctx.metrics->counter("spot_source_runs_listed_total",
-                                          "Completed runs the source listed (with repeats).", labels);
+    listed_total_ =
+        &ctx.metrics->counter("spot_source_runs_listed_total",
+                              "Completed runs the source listed (with repeats).", labels);
     skipped_total_ = &ctx.metrics->counter("spot_runs_skipped_total",
                                            "Runs left out by the name filter.", labels);
-    fetch_failed_total_ = &ctx.metrics->counter(
-        "spot_source_fetch_failed_total",
-        "Runs whose details could not be fetched (an err document each).", labels);
-    held_back_ = &ctx.metrics->gauge(
-        "spot_source_runs_held_back",
-        "Runs listed but not yet older than completion_timeout, in the last pass.", labels);
+    fetch_failed_total_ =
+        &ctx.metrics->counter("spot_source_fetch_failed_total",
+                              "Runs whose details could not be fetched (an err document each).",
+                              labels);
+    held_back_ =
+        &ctx.metrics
+             ->gauge("spot_source_runs_held_back",
+                     "Runs listed but not yet older than completion_timeout, in the last pass.",
+                     labels);
     const char* details_help = "Runs whose details came from the downloaded log or the REST API.";
     via_logs_total_ = &ctx.metrics->counter("spot_history_details_total", details_help,
                                             {{"pipeline", ctx.pipeline}, {"via", "logs"}});
     via_rest_total_ = &ctx.metrics->counter("spot_history_details_total", details_help,
                                             {{"pipeline", ctx.pipeline}, {"via", "rest"}});
-    fallback_total_ = &ctx.metrics->counter(
-        "spot_history_logs_fallback_total",
-        "Runs (details: auto) whose log could not be had or read, taken through the REST API.",
-        labels);
+    fallback_total_ = &ctx.metrics->counter("spot_history_logs_fallback_total",
+                                            "Runs (details: auto) whose log could not be had or "
+                                            "read, taken through the REST API.",
+                                            labels);
     if (options_.details != Details::Rest) {
         if (options_.logs.work_dir.empty()) {
-            const auto base = ctx.state_dir.empty() ? std::filesystem::temp_directory_path()
-                                                    : ctx.state_dir;
+            const auto base =
+                ctx.state_dir.empty() ? std::filesystem::temp_directory_path() : ctx.state_dir;
             options_.logs.work_dir = base / "downloads" / ctx.pipeline;
         }
-        logs_ = std::make_unique<LogDetails>(
-            *api_, options_.logs, ctx.workers, ctx.log,
-            &ctx.metrics->counter("spot_history_log_bytes_total",
-                                  "Uncompressed event-log bytes parsed from /logs downloads.",
-                                  labels));
+        logs_ = std::make_unique<
+            LogDetails>(*api_, options_.logs, ctx.workers, ctx.log,
+                        &ctx.metrics
+                             ->counter("spot_history_log_bytes_total",
+                                       "Uncompressed event-log bytes parsed from /logs downloads.",
+                                       labels));
     }
 }
 
@@ -98,19 +103,22 @@ std::vector<HistorySource::Window> HistorySource::windows(std::int64_t now) cons
     return out;
 }
 
-asio::awaitable<Result<void>> HistorySource::learn_from_sinks(RunQueue& queue, std::int64_t from_ms,
+asio::awaitable<Result<void>> HistorySource::learn_from_sinks(RunQueue& queue,
+                                                              std::int64_t from_ms,
                                                               std::int64_t to_ms) {
     auto known = co_await queue.known_runs(from_ms, to_ms);
     if (!known) {
         // Not fatal: documents have ids, so processing a stored run again rewrites it.
-        log_->warn("state is empty and the sinks cannot tell which runs they hold ({}); "
-                   "processing the whole window",
-                   known.error().describe());
+        log_->warn(
+            "state is empty and the sinks cannot tell which runs they hold ({}); "
+            "processing the whole window",
+            known.error().describe());
         co_return Result<void>{};
     }
     if (!known->has_value()) {
-        log_->info("state is empty and no sink can tell which runs it holds: processing the "
-                   "whole window");
+        log_->info(
+            "state is empty and no sink can tell which runs it holds: processing the "
+            "whole window");
         co_return Result<void>{};
     }
     for (const auto& k : **known) {
@@ -153,7 +161,8 @@ asio::awaitable<Result<void>> HistorySource::pass(RunQueue& queue) {
         const double secs =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - step_started).count();
         const auto level = step.fresh > 0 ? spdlog::level::info : spdlog::level::debug;
-        log_->log(level, "step {}/{} [{} .. {}) listed={} matched={} new={} skipped={} "
+        log_->log(level,
+                  "step {}/{} [{} .. {}) listed={} matched={} new={} skipped={} "
                   "rate={:.1f} runs/s",
                   i + 1, ws.size(), iso_utc(SysMillis(std::chrono::milliseconds(ws[i].from_ms))),
                   iso_utc(SysMillis(std::chrono::milliseconds(ws[i].to_ms))), step.listed,
@@ -170,13 +179,14 @@ asio::awaitable<Result<void>> HistorySource::pass(RunQueue& queue) {
     held_back_->set(static_cast<double>(total.held_back));
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    log_->info("pass {} windows={} listed={} matched={} new={} failed={} held_back={} "
-               "details_logs={} details_rest={} logs_fallback={} seconds={:.2f} rate={:.1f} "
-               "runs/s",
-               options_.method == Method::All ? "all" : "latest", ws.size(), total.listed,
-               total.matched, total.fresh, failed_in_pass_, total.held_back,
-               via_logs_total_->value() - logs0, via_rest_total_->value() - rest0,
-               fallback_total_->value() - fallback0, secs, secs > 0 ? total.fresh / secs : 0.0);
+    log_->info(
+        "pass {} windows={} listed={} matched={} new={} failed={} held_back={} "
+        "details_logs={} details_rest={} logs_fallback={} seconds={:.2f} rate={:.1f} "
+        "runs/s",
+        options_.method == Method::All ? "all" : "latest", ws.size(), total.listed, total.matched,
+        total.fresh, failed_in_pass_, total.held_back, via_logs_total_->value() - logs0,
+        via_rest_total_->value() - rest0, fallback_total_->value() - fallback0, secs,
+        secs > 0 ? total.fresh / secs : 0.0);
     if (!listed) {
         co_return listed.error();
     }
@@ -186,8 +196,10 @@ asio::awaitable<Result<void>> HistorySource::pass(RunQueue& queue) {
     co_return Result<void>{};
 }
 
-asio::awaitable<Result<void>> HistorySource::crawl(RunQueue& queue, Window w,
-                                                   std::int64_t horizon, PassCounts& counts) {
+asio::awaitable<Result<void>> HistorySource::crawl(RunQueue& queue,
+                                                   Window w,
+                                                   std::int64_t horizon,
+                                                   PassCounts& counts) {
     auto listed = co_await api_->list(w.from_ms, w.to_ms);
     if (!listed) {
         co_return listed.error();
@@ -261,9 +273,10 @@ asio::awaitable<Result<json::object>> HistorySource::details(const json::object&
         via["details_fallback"] = why.describe();
         if (why.code == ErrorCode::Http && why.http_status == 404) {
             logs_unsupported_ = true;
-            log_->warn("the History Server answers 404 on /logs ({}): details through the REST "
-                       "API from now on (until restart)",
-                       why.describe());
+            log_->warn(
+                "the History Server answers 404 on /logs ({}): details through the REST "
+                "API from now on (until restart)",
+                why.describe());
         } else {
             log_->warn("log of app='{}' not usable, details through the REST API: {}",
                        std::string(app.at("id").as_string()), why.describe());
@@ -300,9 +313,8 @@ asio::awaitable<void> HistorySource::fetch_and_submit(RunQueue& queue, Listed li
         // Recorded as an err document: not asked again until it ends anew (a new attempt).
         // Marked first, so the state the pipeline saves with the err document includes it.
         state_.commit(listed.id, listed.end_ms);
-        auto recorded =
-            co_await queue.fail(details.error(), listed.id, options_.history_host,
-                                options_.details == Details::Logs ? "logs" : "raw");
+        auto recorded = co_await queue.fail(details.error(), listed.id, options_.history_host,
+                                            options_.details == Details::Logs ? "logs" : "raw");
         if (!recorded && !fatal_) {
             fatal_ = recorded.error();
         }

@@ -59,14 +59,18 @@ class HistorySource final : public Source {
     struct PassCounts {
         std::size_t listed = 0, matched = 0, fresh = 0, held_back = 0, skipped = 0, failed = 0;
     };
-    asio::awaitable<Result<void>> learn_from_sinks(RunQueue& queue, std::int64_t from_ms,
+    asio::awaitable<Result<void>> learn_from_sinks(RunQueue& queue,
+                                                   std::int64_t from_ms,
                                                    std::int64_t to_ms);
-    asio::awaitable<Result<void>> crawl(RunQueue& queue, Window w, std::int64_t horizon_ms,
+    asio::awaitable<Result<void>> crawl(RunQueue& queue,
+                                        Window w,
+                                        std::int64_t horizon_ms,
                                         PassCounts& counts);
     // Fetches one run's details and submits it (or records its failure); runs in tasks_.
     asio::awaitable<void> fetch_and_submit(RunQueue& queue, Listed run);
     // The details by the configured path; `via` says which one gave them (spot.details_source).
-    asio::awaitable<Result<json::object>> details(const json::object& app, json::object& via,
+    asio::awaitable<Result<json::object>> details(const json::object& app,
+                                                  json::object& via,
                                                   std::vector<AttemptTasks>& tasks);
     [[nodiscard]] std::vector<Window> windows(std::int64_t now_ms) const;
 
@@ -75,7 +79,7 @@ class HistorySource final : public Source {
     asio::any_io_executor io_;
     std::unique_ptr<HistoryApi> api_;
     std::unique_ptr<LogDetails> logs_;  // details: logs or auto
-    bool logs_unsupported_ = false;     // the server answered 404 on /logs (auto: rest from then on)
+    bool logs_unsupported_ = false;  // the server answered 404 on /logs (auto: rest from then on)
     NameFilter selected_;
     CrawlState state_;
     bool asked_sinks_ = false;

@@ -33,8 +33,11 @@ class TempFile {
 
 }  // namespace
 
-LogDetails::LogDetails(HistoryApi& api, LogOptions options, asio::any_io_executor workers,
-                       std::shared_ptr<spdlog::logger> log, Counter* bytes_total)
+LogDetails::LogDetails(HistoryApi& api,
+                       LogOptions options,
+                       asio::any_io_executor workers,
+                       std::shared_ptr<spdlog::logger> log,
+                       Counter* bytes_total)
     : api_(api),
       options_(std::move(options)),
       workers_(std::move(workers)),
@@ -55,13 +58,16 @@ Result<void> LogDetails::prepare() {
         }
     }
     if (removed > 0) {
-        log_->info("removed {} partial download(s) left in {}", removed, options_.work_dir.string());
+        log_->info("removed {} partial download(s) left in {}", removed,
+                   options_.work_dir.string());
     }
     return {};
 }
 
-Result<LogDetails::Rebuilt> LogDetails::rebuild(const LogDetails* self, const fs::path& zip,
-                                                const std::string& app_id, json::object attempt) {
+Result<LogDetails::Rebuilt> LogDetails::rebuild(const LogDetails* self,
+                                                const fs::path& zip,
+                                                const std::string& app_id,
+                                                json::object attempt) {
     auto store = eventlog::zip_archive(zip, self->options_.zip);
     if (!store) {
         return store.error();
@@ -86,8 +92,8 @@ Result<LogDetails::Rebuilt> LogDetails::rebuild(const LogDetails* self, const fs
     // The listed attempt stays as the server gave it (times, user, lastUpdated); the log gives
     // what the detail endpoints would.
     const auto* updated = attempt.if_contains("lastUpdatedEpoch");
-    auto built = parsed->run.attempt(updated != nullptr && updated->is_int64() ? updated->as_int64()
-                                                                                : 0);
+    auto built =
+        parsed->run.attempt(updated != nullptr && updated->is_int64() ? updated->as_int64() : 0);
     for (const char* part : {"environment", "allexecutors", "stages"}) {
         attempt[part] = std::move(built[part]);
     }
@@ -98,7 +104,8 @@ Result<LogDetails::Rebuilt> LogDetails::rebuild(const LogDetails* self, const fs
     return out;
 }
 
-asio::awaitable<Result<json::object>> LogDetails::details(json::object app, bool patient,
+asio::awaitable<Result<json::object>> LogDetails::details(json::object app,
+                                                          bool patient,
                                                           std::vector<AttemptTasks>& tasks) {
     const std::string id(app.at("id").as_string());
     auto attempts = HistoryApi::attempts_of(app);

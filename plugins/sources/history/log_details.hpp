@@ -25,8 +25,11 @@ struct LogOptions {
 
 class LogDetails {
    public:
-    LogDetails(HistoryApi& api, LogOptions options, asio::any_io_executor workers,
-               std::shared_ptr<spdlog::logger> log, Counter* bytes_total);
+    LogDetails(HistoryApi& api,
+               LogOptions options,
+               asio::any_io_executor workers,
+               std::shared_ptr<spdlog::logger> log,
+               Counter* bytes_total);
 
     // Creates the work directory and removes the downloads a killed spotd left in it.
     Result<void> prepare();
@@ -34,7 +37,8 @@ class LogDetails {
     // The application as listed, each attempt extended with environment, allexecutors and
     // stages rebuilt from its log. `patient`: server trouble is waited out (retry_sleep).
     // `tasks` gets every attempt's task timings (for the run analysis).
-    asio::awaitable<Result<json::object>> details(json::object app, bool patient,
+    asio::awaitable<Result<json::object>> details(json::object app,
+                                                  bool patient,
                                                   std::vector<AttemptTasks>& tasks);
 
     [[nodiscard]] const std::filesystem::path& work_dir() const { return options_.work_dir; }
@@ -45,8 +49,10 @@ class LogDetails {
         json::object attempt;
         AttemptTasks tasks;
     };
-    static Result<Rebuilt> rebuild(const LogDetails* self, const std::filesystem::path& zip,
-                                   const std::string& app_id, json::object attempt);
+    static Result<Rebuilt> rebuild(const LogDetails* self,
+                                   const std::filesystem::path& zip,
+                                   const std::string& app_id,
+                                   json::object attempt);
 
     HistoryApi& api_;
     LogOptions options_;

@@ -7,11 +7,11 @@
 
 namespace spot::sources::runfiles {
 
-RunFilesSource::RunFilesSource(const PluginContext& ctx, std::filesystem::path dir,
-                               std::string include, std::string exclude)
-    : dir_(std::move(dir)),
-      selected_(include, exclude),
-      log_(ctx.log) {}
+RunFilesSource::RunFilesSource(const PluginContext& ctx,
+                               std::filesystem::path dir,
+                               std::string include,
+                               std::string exclude)
+    : dir_(std::move(dir)), selected_(include, exclude), log_(ctx.log) {}
 
 Result<Run> RunFilesSource::read_run(const std::filesystem::path& file,
                                      const FileStamp& stamp) const {
@@ -67,7 +67,8 @@ asio::awaitable<Result<void>> RunFilesSource::pass(RunQueue& queue) {
                              dir_.string());
     }
     // Stable order: the same input gives the same output.
-    std::sort(fresh.begin(), fresh.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::sort(fresh.begin(), fresh.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
     std::size_t submitted = 0;
     for (auto& [file, stamp] : fresh) {
         if (queue.stopping()) {
@@ -84,8 +85,8 @@ asio::awaitable<Result<void>> RunFilesSource::pass(RunQueue& queue) {
             continue;
         }
         const std::string name(run->app.contains("name") && run->app.at("name").is_string()
-                                     ? std::string_view(run->app.at("name").get_string())
-                                     : std::string_view());
+                                   ? std::string_view(run->app.at("name").get_string())
+                                   : std::string_view());
         if (!selected_(name)) {
             commit(run->checkpoint);  // not wanted: not read again until it changes
             continue;
@@ -100,7 +101,8 @@ asio::awaitable<Result<void>> RunFilesSource::pass(RunQueue& queue) {
 void RunFilesSource::commit(const json::value& checkpoint) {
     const auto& c = checkpoint.as_object();
     done_[std::string(c.at("file").as_string())] =
-        FileStamp{c.at("size").to_number<std::int64_t>(), c.at("mtime_ns").to_number<std::int64_t>()};
+        FileStamp{c.at("size").to_number<std::int64_t>(),
+                  c.at("mtime_ns").to_number<std::int64_t>()};
 }
 
 json::value RunFilesSource::save_state() const {
@@ -122,7 +124,8 @@ Result<void> RunFilesSource::load_state(const json::value& state) {
             !s->at("size").is_int64() || !s->at("mtime_ns").is_int64()) {
             return make_error(ErrorCode::Parse, "bad state entry for '" + std::string(name) + "'");
         }
-        done_[std::string(name)] = FileStamp{s->at("size").as_int64(), s->at("mtime_ns").as_int64()};
+        done_[std::string(name)] =
+            FileStamp{s->at("size").as_int64(), s->at("mtime_ns").as_int64()};
     }
     return {};
 }

@@ -20,7 +20,9 @@ struct FileStamp {
 
 class RunFilesSource final : public Source {
    public:
-    RunFilesSource(const PluginContext& ctx, std::filesystem::path dir, std::string include,
+    RunFilesSource(const PluginContext& ctx,
+                   std::filesystem::path dir,
+                   std::string include,
                    std::string exclude);
 
     asio::awaitable<Result<void>> pass(RunQueue& queue) override;

@@ -9,25 +9,46 @@ namespace spot::sources::yarn {
 namespace {
 
 constexpr spot_option_decl kOptions[] = {
-    option("url", SPOT_OPT_URL, nullptr,
+    option("url",
+           SPOT_OPT_URL,
+           nullptr,
            "The ResourceManager's web address, e.g. http://rm.example:8088 (https with TLS "
            "options below; SPNEGO/Kerberos is not supported).",
            SPOT_OPT_REQUIRED),
-    option("lookback", SPOT_OPT_DURATION, "168h",
-           "How far back the first pass (an empty state) lists finished applications.", 0, nullptr,
-           "1m", "3650d"),
-    option("overlap", SPOT_OPT_DURATION, "10m",
+    option("lookback",
+           SPOT_OPT_DURATION,
+           "168h",
+           "How far back the first pass (an empty state) lists finished applications.",
+           0,
+           nullptr,
+           "1m",
+           "3650d"),
+    option("overlap",
+           SPOT_OPT_DURATION,
+           "10m",
            "Each pass lists again this far behind the newest application stored, for "
            "applications the RM reports late; those already stored are skipped.",
-           0, nullptr, "0s", "7d"),
-    option("states", SPOT_OPT_STRING, "FINISHED,FAILED,KILLED",
+           0,
+           nullptr,
+           "0s",
+           "7d"),
+    option("states",
+           SPOT_OPT_STRING,
+           "FINISHED,FAILED,KILLED",
            "Final application states listed (the RM's `states` parameter)."),
-    option("app_types", SPOT_OPT_LIST, "all,SPARK,MAPREDUCE",
+    option("app_types",
+           SPOT_OPT_LIST,
+           "all,SPARK,MAPREDUCE",
            "Application types counted in the cluster document's appStatInfo (`all`: every type)."),
-    option("snapshot", SPOT_OPT_BOOL, "true",
+    option("snapshot",
+           SPOT_OPT_BOOL,
+           "true",
            "Write the cluster document and the scheduler's queue, partition and user documents "
            "every pass."),
-    option("yarn_host", SPOT_OPT_STRING, "", "spot.yarn_host of the documents; empty: the URL's host."),
+    option("yarn_host",
+           SPOT_OPT_STRING,
+           "",
+           "spot.yarn_host of the documents; empty: the URL's host."),
     SPOT_HTTP_CLIENT_OPTIONS,
 };
 
@@ -46,10 +67,13 @@ std::unique_ptr<Plugin> create(const PluginContext& ctx, const Options& options)
 
 constexpr spot_factory kFactory{&create};
 constexpr spot_plugin_descriptor kDescriptor = make_descriptor(
-    "yarn", SPOT_KIND_SOURCE, "0.1.0",
+    "yarn",
+    SPOT_KIND_SOURCE,
+    "0.1.0",
     "Crawls a YARN ResourceManager: finished applications (yarn_apps), a cluster snapshot "
     "(yarn_cluster) and the scheduler's queues, partitions and users (yarn_scheduler).",
-    kOptions, &kFactory);
+    kOptions,
+    &kFactory);
 
 }  // namespace
 

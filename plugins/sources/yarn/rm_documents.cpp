@@ -35,7 +35,9 @@ std::string text_of(const json::object& o, std::string_view key) {
     return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
-void add_queue(const json::object& q, const std::string& parent, const Snapshot& at,
+void add_queue(const json::object& q,
+               const std::string& parent,
+               const Snapshot& at,
                std::vector<Document>& out) {
     const std::string name = text_of(q, "queueName");
     const std::string path = parent.empty() ? name : parent + "." + name;
@@ -66,8 +68,8 @@ void add_queue(const json::object& q, const std::string& parent, const Snapshot&
             doc["queuePath"] = path;
             doc["spot"] = spot_object(at, doc_type);
             out.push_back(Document{"yarn_scheduler",
-                                   at.host + "@" + at.time_processed + "/" + doc_type + "/" + path + "/" +
-                                       text_of(item.get_object(), name_key),
+                                   at.host + "@" + at.time_processed + "/" + doc_type + "/" + path +
+                                       "/" + text_of(item.get_object(), name_key),
                                    std::move(doc)});
         }
     }
@@ -100,18 +102,21 @@ json::object app_document(const json::object& app, const Snapshot& at) {
     }
     const std::string name = text_of(app, "name");
     doc["app_specific_data"] =
-        json::object{{"classification", enrichers::classify::classification_of(name)}, {"tag", name}};
+        json::object{{"classification", enrichers::classify::classification_of(name)},
+                     {"tag", name}};
     doc["spot"] = spot_object(at);
     return doc;
 }
 
 json::object cluster_document(const json::object& cluster_metrics,
                               const std::vector<std::pair<std::string, json::object>>& app_stats,
-                              const json::object* scheduler_info, const Snapshot& at) {
+                              const json::object* scheduler_info,
+                              const Snapshot& at) {
     json::object stats;
     for (const auto& [type, info] : app_stats) {
         json::object by_state;
-        if (const auto* items = info.if_contains("statItem"); items != nullptr && items->is_array()) {
+        if (const auto* items = info.if_contains("statItem");
+            items != nullptr && items->is_array()) {
             for (const auto& item : items->get_array()) {
                 if (item.is_object() && item.get_object().contains("state")) {
                     by_state[text_of(item.get_object(), "state")] = item.get_object().at("count");

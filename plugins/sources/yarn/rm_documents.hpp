@@ -26,7 +26,8 @@ json::object app_document(const json::object& app, const Snapshot& at);
 // every type), plus the scheduler's own summary (type, capacities, root queue name).
 json::object cluster_document(const json::object& cluster_metrics,
                               const std::vector<std::pair<std::string, json::object>>& app_stats,
-                              const json::object* scheduler_info, const Snapshot& at);
+                              const json::object* scheduler_info,
+                              const Snapshot& at);
 
 // Every queue of a capacity scheduler (`schedulerInfo`), depth first, as documents: the queue's
 // own fields, each of its partitions and each of its users. Ids name the snapshot and the path.

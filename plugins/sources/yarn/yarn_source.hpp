@@ -16,10 +16,10 @@ namespace spot::sources::yarn {
 struct YarnOptions {
     std::string url;  // the RM's web address, e.g. http://rm.example:8088
     std::chrono::milliseconds lookback{7 * 24 * 3'600'000LL};  // first pass on an empty state
-    std::chrono::milliseconds overlap{10 * 60'000};           // listed again behind the newest
+    std::chrono::milliseconds overlap{10 * 60'000};            // listed again behind the newest
     std::string states = "FINISHED,FAILED,KILLED";
     std::vector<std::string> app_types{"all", "SPARK", "MAPREDUCE"};
-    bool snapshot = true;  // cluster and scheduler documents every pass
+    bool snapshot = true;   // cluster and scheduler documents every pass
     std::string yarn_host;  // empty: the URL's host
     http::ClientOptions client;
 };

@@ -40,7 +40,8 @@ struct Fixture {
     asio::io_context io;
     MetricsRegistry metrics;
     http::Client client{io.get_executor(), &metrics};
-    std::shared_ptr<http::Endpoint> endpoint(const std::string& url, http::ClientOptions o = fast()) {
+    std::shared_ptr<http::Endpoint> endpoint(const std::string& url,
+                                             http::ClientOptions o = fast()) {
         auto e = client.endpoint(url, std::move(o), logging::get("test.http"));
         REQUIRE(e.has_value());
         return *e;
@@ -106,9 +107,9 @@ TEST_CASE("5xx answers are retried and the request lands") {
     auto v = run_one(f.io, f.endpoint(server.url())->get_json("/", "root"));
     REQUIRE(v.has_value());
     CHECK(server.requests() == 3);
-    CHECK(f.metrics.render_prometheus().find("spot_http_retries_total{host=\"127.0.0.1:" +
-                                             std::to_string(server.port()) + "\"} 2") !=
-          std::string::npos);
+    CHECK(f.metrics.render_prometheus().find(
+              "spot_http_retries_total{host=\"127.0.0.1:" + std::to_string(server.port()) +
+              "\"} 2") != std::string::npos);
 }
 
 TEST_CASE("when retries run out, a 5xx is an Http error with its status and body") {
@@ -144,9 +145,8 @@ TEST_CASE("429 waits for Retry-After before asking again") {
 }
 
 TEST_CASE("a 404 is not retried and is an Http error") {
-    TestHttpServer server([](const TestRequest&) {
-        return reply(404, "no such app", "text/plain");
-    });
+    TestHttpServer server(
+        [](const TestRequest&) { return reply(404, "no such app", "text/plain"); });
     Fixture f;
     auto v = run_one(f.io, f.endpoint(server.url())->get_json("/x", "x"));
     REQUIRE_FALSE(v.has_value());
@@ -228,7 +228,8 @@ TEST_CASE("a response over max_response_bytes is refused, not retried") {
     CHECK(server.requests() == 1);
 }
 
-TEST_CASE("a download streams a 2xx body to a file, and other statuses and oversize bodies are errors") {
+TEST_CASE(
+    "a download streams a 2xx body to a file, and other statuses and oversize bodies are errors") {
     const std::string payload(300'000, 'z');
     TestHttpServer server([&](const TestRequest& r) {
         if (r.target == "/missing") {
@@ -252,7 +253,8 @@ TEST_CASE("a download streams a 2xx body to a file, and other statuses and overs
     CHECK(*got == payload.size());
     CHECK(read_file(file) == payload);
 
-    auto missing = run_one(f.io, e->download("/missing", "logs", dir / "m", 1 << 20, std::chrono::seconds(5)));
+    auto missing =
+        run_one(f.io, e->download("/missing", "logs", dir / "m", 1 << 20, std::chrono::seconds(5)));
     REQUIRE_FALSE(missing.has_value());
     CHECK(missing.error().http_status == 404);
     CHECK(missing.error().message.find("no such app") != std::string::npos);
@@ -263,7 +265,8 @@ TEST_CASE("a download streams a 2xx body to a file, and other statuses and overs
     CHECK(big.error().message.find("the request's limit (1000 bytes)") != std::string::npos);
 
     const auto before = server.requests();
-    auto cut = run_one(f.io, e->download("/cut", "logs", dir / "c", 1 << 20, std::chrono::seconds(5)));
+    auto cut =
+        run_one(f.io, e->download("/cut", "logs", dir / "c", 1 << 20, std::chrono::seconds(5)));
     REQUIRE_FALSE(cut.has_value());
     CHECK(cut.error().code == ErrorCode::Connection);
     CHECK(server.requests() - before == 3);  // a cut body is retried like any connection loss
@@ -281,14 +284,17 @@ TEST_CASE("connections are kept alive and the per-host limit holds under concurr
     auto e = f.endpoint(server.url(), o);
     std::atomic<int> ok{0};
     for (int i = 0; i < 24; ++i) {
-        asio::co_spawn(f.io, [&]() -> asio::awaitable<void> {
-            auto v = co_await e->get_json("/", "root");
-            ok += v.has_value() ? 1 : 0;
-        }, [](const std::exception_ptr& ex) {
-            if (ex) {
-                std::rethrow_exception(ex);  // out of io.run(): the test fails
-            }
-        });
+        asio::co_spawn(
+            f.io,
+            [&]() -> asio::awaitable<void> {
+                auto v = co_await e->get_json("/", "root");
+                ok += v.has_value() ? 1 : 0;
+            },
+            [](const std::exception_ptr& ex) {
+                if (ex) {
+                    std::rethrow_exception(ex);  // out of io.run(): the test fails
+                }
+            });
     }
     f.io.run();
     CHECK(ok == 24);
@@ -305,14 +311,16 @@ TEST_CASE("TLS: verified against a CA bundle, refused without it, insecure on re
     const auto cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
     std::string out, err;
     REQUIRE(run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                 "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
-                 key, "-out", cert},
+                 "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key,
+                 "-out", cert},
                 &out, &err) == 0);
     const auto port = free_port();
     Process server({"/usr/bin/openssl", "s_server", "-quiet", "-cert", cert, "-key", key, "-accept",
                     std::to_string(port), "-www"},
                    dir.path());
-    REQUIRE(eventually([&] { return run({"/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(port)}) == 0; }));
+    REQUIRE(eventually([&] {
+        return run({"/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(port)}) == 0;
+    }));
     const std::string url = "https://127.0.0.1:" + std::to_string(port);
     http::Request get;
     get.target = "/";
@@ -347,8 +355,10 @@ TEST_CASE("SigV4 signatures match AWS's published test suite") {
     // aws-sig-v4-test-suite: AKIDEXAMPLE, 20150830T123600Z, us-east-1, service "service".
     http::AwsCredentials c{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "",
                            "us-east-1", "service"};
-    const std::vector<std::pair<std::string, std::string>> headers{
-        {"Host", "example.amazonaws.com"}, {"X-Amz-Date", "20150830T123600Z"}};
+    const std::vector<std::pair<std::string, std::string>> headers{{"Host",
+                                                                    "example.amazonaws.com"},
+                                                                   {"X-Amz-Date",
+                                                                    "20150830T123600Z"}};
     const auto empty = http::sha256_hex("");
     CHECK(empty == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     // get-vanilla
@@ -359,7 +369,8 @@ TEST_CASE("SigV4 signatures match AWS's published test suite") {
     // get-vanilla-query-order-key-case: parameters are sorted before signing
     CHECK(http::sigv4_authorization(c, "GET", "/", "Param2=value2&Param1=value1", headers, empty,
                                     "20150830T123600Z")
-              .ends_with("Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"));
+              .ends_with(
+                  "Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"));
 }
 
 TEST_CASE("requests to AWS are signed on every attempt") {
@@ -384,6 +395,7 @@ TEST_CASE("requests to AWS are signed on every attempt") {
     REQUIRE(r.has_value());
     REQUIRE(seen.size() == 1);
     CHECK(seen[0].starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"));
-    CHECK(seen[0].find("/eu-west-1/es/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date,") !=
+    CHECK(seen[0].find(
+              "/eu-west-1/es/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date,") !=
           std::string::npos);
 }

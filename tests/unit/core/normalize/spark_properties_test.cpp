@@ -25,7 +25,7 @@ TEST_CASE("Spark property values get the type and unit of SPEC 4.2", "[unit][nor
     }
     CHECK(typed("4g", PropertyType::Bytes) == 4LL * 1024 * 1024 * 1024);
     CHECK(typed("512m", PropertyType::Bytes) == 512LL * 1024 * 1024);
-    CHECK(typed("1024", PropertyType::Bytes) == 1024);  // bare: bytes
+    CHECK(typed("1024", PropertyType::Bytes) == 1024);              // bare: bytes
     CHECK(typed("384", PropertyType::MiB) == 384LL * 1024 * 1024);  // bare: MiB
     CHECK(typed("2G", PropertyType::MiB) == 2LL * 1024 * 1024 * 1024);
     CHECK(typed("32", PropertyType::KiB) == 32LL * 1024);  // bare: KiB
@@ -60,7 +60,9 @@ TEST_CASE("properties become an object with underscores, typed, cleaned and reda
         json::array{"spark.sql.adaptive.enabled", "TRUE"},
         json::array{"spark.custom.count", "7"},
         json::array{"spark.driver.host", "10.1.2.3"},
-        json::array{"spark.org.apache.hadoop.yarn.server.webproxy.amfilter.AmIpFilter.param.PROXY_HOSTS", "rm"},
+        json::array{"spark.org.apache.hadoop.yarn.server.webproxy.amfilter.AmIpFilter.param.PROXY_"
+                    "HOSTS",
+                    "rm"},
         json::array{"spark.hadoop.fs.s3a.access.key", "AKIA..."},
         json::array{"spark.ssl.keyStorePassword", "hunter2"},
         json::array{"spark.app.name", "Nightly"},

@@ -6,7 +6,8 @@
 using namespace spot;
 
 TEST_CASE("a real plugin library loads and describes itself", "[unit][plugins]") {
-    auto loaded = core::load_plugin(std::filesystem::path(SPOT_PLUGIN_DIR) / "libspot-sink-file.so");
+    auto loaded =
+        core::load_plugin(std::filesystem::path(SPOT_PLUGIN_DIR) / "libspot-sink-file.so");
     REQUIRE(loaded.has_value());
     CHECK(loaded->name() == "file");
     CHECK(loaded->descriptor->kind == SPOT_KIND_SINK);
@@ -19,9 +20,10 @@ TEST_CASE("every built-in plugin loads, and its options all have a doc line", "[
     core::PluginRegistry registry;
     auto refused = registry.add_directory(SPOT_PLUGIN_DIR);
     CHECK(refused.empty());
-    CHECK(registry.names() ==
-          std::vector<std::string>{"analyze", "classify", "elasticsearch", "enceladus", "eventlog", "file", "history",
-                                   "regression", "runfiles", "spot-aggregate", "yarn", "yarn-app"});
+    CHECK(registry.names() == std::vector<std::string>{"analyze", "classify", "elasticsearch",
+                                                       "enceladus", "eventlog", "file", "history",
+                                                       "regression", "runfiles", "spot-aggregate",
+                                                       "yarn", "yarn-app"});
     for (const auto& p : registry.all()) {
         for (std::size_t i = 0; i < p.descriptor->option_count; ++i) {
             INFO(p.name() << " option " << p.descriptor->options[i].name);
@@ -38,9 +40,9 @@ struct Refusal {
 };
 
 const Refusal kRefusals[] = {
-    {"libspot-test-bad-abi.so",
-     "ABI version 999, spotd expects " + std::to_string(SPOT_PLUGIN_ABI_VERSION) +
-         "; rebuild the plugin"},
+    {"libspot-test-bad-abi.so", "ABI version 999, spotd expects " +
+                                    std::to_string(SPOT_PLUGIN_ABI_VERSION) +
+                                    "; rebuild the plugin"},
     {"libspot-test-bad-toolchain.so", "built with toolchain 'msvc-19;cxxabi=0;boost=0'"},
     {"libspot-test-no-entry.so", "no entry point 'spot_plugin_entry'"},
     {"libspot-test-unresolved.so", "cannot load the library"},

@@ -44,7 +44,8 @@ TEST_CASE("checkpoints between two saves are journaled, replayed in order, and f
     REQUIRE(store.open());
     CHECK(store.load_journal("p")->empty());  // none yet
     for (int i = 0; i < 3; ++i) {
-        REQUIRE(store.append_journal("p", boost::json::parse("{\"id\":" + std::to_string(i) + "}")));
+        REQUIRE(
+            store.append_journal("p", boost::json::parse("{\"id\":" + std::to_string(i) + "}")));
     }
     auto journal = store.load_journal("p");
     REQUIRE(journal.has_value());

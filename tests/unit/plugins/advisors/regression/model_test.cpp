@@ -21,7 +21,9 @@ double truth(double input, const Config& c) {
 std::vector<Observation> runs_of(const std::string& job, int n, double noise = 0) {
     std::vector<Observation> out;
     const double inputs[] = {10e9, 40e9, 160e9};
-    const Config configs[] = {{2, 2, 4e9, 0, 200}, {4, 2, 4e9, 0, 200}, {8, 4, 4e9, 0, 400},
+    const Config configs[] = {{2, 2, 4e9, 0, 200},
+                              {4, 2, 4e9, 0, 200},
+                              {8, 4, 4e9, 0, 400},
                               {4, 4, 4e9, 0, 100}};
     for (int i = 0; i < n; ++i) {
         Observation o;
@@ -60,9 +62,11 @@ TEST_CASE("regression: a job's own model predicts configurations it ran within 1
 TEST_CASE("regression: one run slowed tenfold by something unseen does not bend the fit",
           "[unit][regression]") {
     auto runs = runs_of("etl", 24);
-    const auto clean = DurationModel::fit(runs, runs, ModelOptions{}).predict(40e9, {4, 2, 4e9, 0, 200});
+    const auto clean =
+        DurationModel::fit(runs, runs, ModelOptions{}).predict(40e9, {4, 2, 4e9, 0, 200});
     runs[22].duration_ms *= 10;  // recent, so heavily weighted: only the Huber weights save it
-    const auto disturbed = DurationModel::fit(runs, runs, ModelOptions{}).predict(40e9, {4, 2, 4e9, 0, 200});
+    const auto disturbed =
+        DurationModel::fit(runs, runs, ModelOptions{}).predict(40e9, {4, 2, 4e9, 0, 200});
     CHECK(std::abs(disturbed.duration_ms / clean.duration_ms - 1) < 0.15);
 }
 

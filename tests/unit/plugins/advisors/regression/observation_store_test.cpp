@@ -82,7 +82,8 @@ TEST_CASE("observation: from an agg document, job key template and rewrites",
                  "allexecutors": {"executors": {"peakMemoryMetrics.JVMHeapMemory": {"max": 123}}}},
         "analysis": {"core_hours": 0.2, "whatif": {"executors_used": 3,
           "points": [{"executors": 1, "duration_ms": 150000, "core_hours": 0.1}]}}}
-    })").as_object();
+    })")
+                         .as_object();
     JobKey key;
     key.rewrites.emplace_back(std::regex("_[0-9]{8}$"), "");
     auto o = observation_of(doc, key);

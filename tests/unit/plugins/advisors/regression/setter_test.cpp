@@ -74,8 +74,9 @@ TEST_CASE("setter: after an OOM the memory grows past what failed, and a deadlin
     req.deadline_ms = 60'000;  // faster than any configuration can be
     auto d = advise(r, r, req, Bounds{}, ModelOptions{});
     REQUIRE(d.has_value());
-    CHECK(std::any_of(d->notes.begin(), d->notes.end(),
-                      [](const std::string& n) { return n.find("deadline") != std::string::npos; }));
+    CHECK(std::any_of(d->notes.begin(), d->notes.end(), [](const std::string& n) {
+        return n.find("deadline") != std::string::npos;
+    }));
     req.deadline_ms = 0;
     CHECK_FALSE(advise(r, r, req, Bounds{}, ModelOptions{}).has_value());
     AdviceRequest unknown;
@@ -102,9 +103,10 @@ TEST_CASE("setter: the advice as spark-submit arguments and a properties file",
     CHECK(j.at("advised").as_array().size() == 5);  // {key, value} pairs, no data-keyed map
 }
 
-TEST_CASE("setter: a job with one run gets insufficient_history and no invented numbers, even "
-          "when the cluster has a model",
-          "[unit][regression]") {
+TEST_CASE(
+    "setter: a job with one run gets insufficient_history and no invented numbers, even "
+    "when the cluster has a model",
+    "[unit][regression]") {
     const auto cluster = runs();
     Observation only = cluster.front();
     only.job = "new-job";

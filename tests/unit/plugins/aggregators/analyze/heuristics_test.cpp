@@ -21,24 +21,30 @@ const Finding* find(const AttemptAnalysis& a, const std::string& heuristic) {
 }
 
 // A ten-minute run on two 4-core executors with one stage; `stage` and `props` patch it.
-json::object attempt(const std::string& stage_extra, const std::string& exec_extra = "",
-                     const std::string& props = R"("spark_serializer": "org.apache.spark.serializer.KryoSerializer")") {
+json::object attempt(const std::string& stage_extra,
+                     const std::string& exec_extra = "",
+                     const std::string& props =
+                         R"("spark_serializer": "org.apache.spark.serializer.KryoSerializer")") {
     const std::string text = R"({
       "attemptId": "1", "duration": 600000,
       "startTime": "2026-01-01T00:00:00.000Z", "endTime": "2026-01-01T00:10:00.000Z",
-      "environment": {"sparkProperties": {)" + props + R"(}},
+      "environment": {"sparkProperties": {)" +
+                             props + R"(}},
       "allexecutors": [
         {"id": "driver", "totalCores": 0, "totalTasks": 0, "totalDuration": 0},
         {"id": "1", "totalCores": 4, "totalTasks": 50, "totalDuration": 1800000, "totalGCTime": 1000,
-         "addTime": "2026-01-01T00:00:00.000Z" )" + exec_extra + R"(},
+         "addTime": "2026-01-01T00:00:00.000Z" )" +
+                             exec_extra + R"(},
         {"id": "2", "totalCores": 4, "totalTasks": 50, "totalDuration": 1800000, "totalGCTime": 1000,
-         "addTime": "2026-01-01T00:00:00.000Z" )" + exec_extra + R"(}],
+         "addTime": "2026-01-01T00:00:00.000Z" )" +
+                             exec_extra + R"(}],
       "stages": [{"stageId": 3, "attemptId": 0, "status": "COMPLETE", "numTasks": 100,
         "numFailedTasks": 0, "executorRunTime": 3600000, "jvmGcTime": 2000,
         "firstTaskLaunchedTime": "2026-01-01T00:00:10.000Z",
         "completionTime": "2026-01-01T00:09:50.000Z",
         "inputBytes": 1000000000, "outputBytes": 0, "shuffleReadBytes": 0, "shuffleWriteBytes": 0,
-        "memoryBytesSpilled": 0, "diskBytesSpilled": 0 )" + stage_extra + R"(}]})";
+        "memoryBytesSpilled": 0, "diskBytesSpilled": 0 )" +
+                             stage_extra + R"(}]})";
     return json::parse(text).as_object();
 }
 
@@ -74,7 +80,8 @@ TEST_CASE("analysis: idle cores and their wasted core-hours", "[unit][analyze]")
 }
 
 TEST_CASE("analysis: skew needs a long task, then grades max over median", "[unit][analyze]") {
-    const std::string dist = R"(, "taskMetricsDistributions": {"quantiles": [0.0, 0.25, 0.5, 0.75, 1.0],
+    const std::string dist =
+        R"(, "taskMetricsDistributions": {"quantiles": [0.0, 0.25, 0.5, 0.75, 1.0],
         "duration": [1000, 9000, 10000, 11000, %MAX%],
         "inputMetrics": {"bytesRead": [1, 1, 1, 1, 1]},
         "shuffleReadMetrics": {"readBytes": [0, 0, 0, 0, 0]}})";
@@ -99,10 +106,10 @@ TEST_CASE("analysis: skew needs a long task, then grades max over median", "[uni
 }
 
 TEST_CASE("analysis: spill, GC and failures with their classes", "[unit][analyze]") {
-    auto a = analyze_attempt(
-        attempt(R"(, "memoryBytesSpilled": 300000000, "diskBytesSpilled": 100000000,
+    auto a =
+        analyze_attempt(attempt(R"(, "memoryBytesSpilled": 300000000, "diskBytesSpilled": 100000000,
                    "jvmGcTime": 720000, "numFailedTasks": 12)"),
-        nullptr, Thresholds{});
+                        nullptr, Thresholds{});
     const auto* spill = find(a, "spill");
     REQUIRE(spill != nullptr);
     CHECK(spill->severity == Severity::Severe);  // 0.3 of the 1 GB read
@@ -133,24 +140,28 @@ TEST_CASE("analysis: spill, GC and failures with their classes", "[unit][analyze
 TEST_CASE("analysis: memory over- and under-provisioning from the heap peak", "[unit][analyze]") {
     const std::string props =
         R"("spark_serializer": "org.apache.spark.serializer.KryoSerializer", "spark_executor_memory": 8589934592)";
-    auto low = analyze_attempt(
-        attempt("", R"(, "peakMemoryMetrics": {"JVMHeapMemory": 1073741824})", props), nullptr,
-        Thresholds{});
+    auto low =
+        analyze_attempt(attempt("", R"(, "peakMemoryMetrics": {"JVMHeapMemory": 1073741824})",
+                                props),
+                        nullptr, Thresholds{});
     const auto* f = find(low, "memory");
     REQUIRE(f != nullptr);
     CHECK(f->severity == Severity::Moderate);  // 1 of 8 GiB
     REQUIRE(f->suggestion.size() == 1);
-    CHECK(f->suggestion[0] == std::pair<std::string, std::string>{"spark.executor.memory", "1229m"});
-    auto high = analyze_attempt(
-        attempt("", R"(, "peakMemoryMetrics": {"JVMHeapMemory": 8500000000})", props), nullptr,
-        Thresholds{});
+    CHECK(f->suggestion[0] ==
+          std::pair<std::string, std::string>{"spark.executor.memory", "1229m"});
+    auto high =
+        analyze_attempt(attempt("", R"(, "peakMemoryMetrics": {"JVMHeapMemory": 8500000000})",
+                                props),
+                        nullptr, Thresholds{});
     f = find(high, "memory");
     REQUIRE(f != nullptr);
     CHECK(f->severity == Severity::Severe);
 }
 
 TEST_CASE("analysis: config findings are low, and the Java serializer is one", "[unit][analyze]") {
-    auto a = analyze_attempt(attempt("", "", R"("spark_executor_cores": 8)"), nullptr, Thresholds{});
+    auto a =
+        analyze_attempt(attempt("", "", R"("spark_executor_cores": 8)"), nullptr, Thresholds{});
     int config = 0;
     for (const auto& f : a.findings) {
         if (f.heuristic == "config") {

@@ -14,8 +14,9 @@ AttemptTasks waves(int n, int per_wave, std::int64_t ms) {
     a.executors = {"1", "2"};
     StageTasks s{0, 0, {}};
     for (int i = 0; i < n; ++i) {
-        s.tasks.push_back(TaskTiming{1000 + (i / per_wave) * ms, ms,
-                                     static_cast<std::uint32_t>(i % per_wave < per_wave / 2 ? 0 : 1), true});
+        s.tasks.push_back(
+            TaskTiming{1000 + (i / per_wave) * ms, ms,
+                       static_cast<std::uint32_t>(i % per_wave < per_wave / 2 ? 0 : 1), true});
     }
     a.stages.push_back(std::move(s));
     return a;
@@ -50,7 +51,8 @@ TEST_CASE("what-if: the replay on the actual executors gives the actual time", "
 TEST_CASE("what-if: concurrent stages are replayed together, driver time kept", "[unit][analyze]") {
     AttemptTasks a;
     a.executors = {"1"};
-    a.stages.push_back(StageTasks{0, 0, {TaskTiming{0, 1000, 0, true}, TaskTiming{0, 1000, 0, true}}});
+    a.stages.push_back(
+        StageTasks{0, 0, {TaskTiming{0, 1000, 0, true}, TaskTiming{0, 1000, 0, true}}});
     a.stages.push_back(StageTasks{1, 0, {TaskTiming{500, 1000, 0, true}}});
     a.stages.push_back(StageTasks{2, 0, {TaskTiming{5000, 300, 0, true}}});
     // Stages 0 and 1 overlap: one group spanning 0..1500; stage 2 alone: 300 ms; 6000 ms run.

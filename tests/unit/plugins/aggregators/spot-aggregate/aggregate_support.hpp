@@ -15,18 +15,19 @@ inline std::vector<Document> process(Run run, bool raw = false) {
                                              logging::get("test.normalize"));
     normalizer.apply(run);
     const auto* name = run.app.if_contains("name");
-    run.app["app_specific_data"] = boost::json::object{
-        {"classification", enrichers::classify::classification_of(
-                               name && name->is_string() ? std::string(name->get_string()) : "")},
-        {"tag", name ? *name : boost::json::value("")}};
+    run.app["app_specific_data"] =
+        boost::json::object{{"classification",
+                             enrichers::classify::classification_of(
+                                 name && name->is_string() ? std::string(name->get_string()) : "")},
+                            {"tag", name ? *name : boost::json::value("")}};
     std::vector<Document> docs;
     if (raw) {
         docs.push_back(aggregators::aggregate::raw_document(run, "2024-01-01T00:00:00.000Z"));
     }
     std::vector<std::string> untimed;
     for (std::size_t i = 0; i < run.app.at("attempts").as_array().size(); ++i) {
-        docs.push_back(aggregators::aggregate::agg_document(run, i, {}, "2024-01-01T00:00:00.000Z",
-                                                            untimed));
+        docs.push_back(
+            aggregators::aggregate::agg_document(run, i, {}, "2024-01-01T00:00:00.000Z", untimed));
     }
     return docs;
 }

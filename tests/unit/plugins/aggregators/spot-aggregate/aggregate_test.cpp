@@ -13,12 +13,12 @@ constexpr std::int64_t kGiB = 1024LL * 1024 * 1024;
 constexpr std::int64_t kMiB = 1024LL * 1024;
 
 // 2024-01-01T00:00:00.000GMT plus `s` seconds, in the History Server's form.
-std::string at(int s) {
-    return fmt::format("2024-01-01T00:{:02}:{:02}.000GMT", s / 60, s % 60);
-}
+std::string at(int s) { return fmt::format("2024-01-01T00:{:02}:{:02}.000GMT", s / 60, s % 60); }
 
 json::object executor(const char* id, json::object extra) {
-    json::object e{{"id", id}, {"hostPort", "h:1"}, {"executorLogs", json::object{{"stdout", "x"}}}};
+    json::object e{{"id", id},
+                   {"hostPort", "h:1"},
+                   {"executorLogs", json::object{{"stdout", "x"}}}};
     for (auto& [k, v] : extra) {
         e[k] = v;
     }
@@ -36,31 +36,54 @@ json::object stage(int id, json::object extra) {
 json::object the_run() {
     json::array executors{
         executor("driver", {{"totalCores", 0}, {"maxMemory", kGiB}, {"addTime", at(0)}}),
-        executor("1", {{"totalCores", 2}, {"maxMemory", kGiB}, {"addTime", at(10)},
-                       {"removeTime", at(60)}, {"totalDuration", 40000},
-                       {"totalInputBytes", 300 * kMiB}, {"isActive", false},
+        executor("1", {{"totalCores", 2},
+                       {"maxMemory", kGiB},
+                       {"addTime", at(10)},
+                       {"removeTime", at(60)},
+                       {"totalDuration", 40000},
+                       {"totalInputBytes", 300 * kMiB},
+                       {"isActive", false},
                        {"memoryMetrics", json::object{{"usedOnHeapStorageMemory", 10}}}}),
-        executor("2", {{"totalCores", 4}, {"maxMemory", 2 * kGiB}, {"addTime", at(10)},
-                       {"totalDuration", 100000}, {"totalInputBytes", 0}, {"isActive", true},
+        executor("2", {{"totalCores", 4},
+                       {"maxMemory", 2 * kGiB},
+                       {"addTime", at(10)},
+                       {"totalDuration", 100000},
+                       {"totalInputBytes", 0},
+                       {"isActive", true},
                        {"memoryMetrics", json::object{{"usedOnHeapStorageMemory", 30}}}}),
     };
     json::array stages{
-        stage(0, {{"status", "COMPLETE"}, {"submissionTime", at(10)},
-                  {"firstTaskLaunchedTime", at(12)}, {"completionTime", at(30)},
-                  {"inputBytes", 256 * kMiB}, {"outputBytes", 1000}, {"inputRecords", 1000},
-                  {"numCompleteTasks", 4}, {"executorCpuTime", 2'000'000'000}}),
-        stage(1, {{"status", "COMPLETE"}, {"submissionTime", at(20)},
-                  {"firstTaskLaunchedTime", at(25)}, {"completionTime", at(40)},
-                  {"inputBytes", 0}, {"outputBytes", 5000}, {"numCompleteTasks", 0}}),
-        stage(2, {{"status", "COMPLETE"}, {"submissionTime", at(50)},
-                  {"firstTaskLaunchedTime", at(60)}, {"completionTime", at(60)},
-                  {"inputBytes", 10}, {"numCompleteTasks", 1}}),
+        stage(0, {{"status", "COMPLETE"},
+                  {"submissionTime", at(10)},
+                  {"firstTaskLaunchedTime", at(12)},
+                  {"completionTime", at(30)},
+                  {"inputBytes", 256 * kMiB},
+                  {"outputBytes", 1000},
+                  {"inputRecords", 1000},
+                  {"numCompleteTasks", 4},
+                  {"executorCpuTime", 2'000'000'000}}),
+        stage(1, {{"status", "COMPLETE"},
+                  {"submissionTime", at(20)},
+                  {"firstTaskLaunchedTime", at(25)},
+                  {"completionTime", at(40)},
+                  {"inputBytes", 0},
+                  {"outputBytes", 5000},
+                  {"numCompleteTasks", 0}}),
+        stage(2, {{"status", "COMPLETE"},
+                  {"submissionTime", at(50)},
+                  {"firstTaskLaunchedTime", at(60)},
+                  {"completionTime", at(60)},
+                  {"inputBytes", 10},
+                  {"numCompleteTasks", 1}}),
         stage(3, {{"status", "SKIPPED"}, {"killedTasksSummary", json::object{{"a.b c", 2}}}}),
     };
-    json::object attempt{{"startTime", at(0)},  {"endTime", at(100)}, {"duration", 100000},
-                         {"sparkUser", "etl"},  {"completed", true},  {"allexecutors", executors},
-                         {"stages", stages},    {"environment", json::object{}}};
-    return json::object{{"id", "app-1"}, {"name", "Nightly load"}, {"attempts", json::array{attempt}}};
+    json::object attempt{{"startTime", at(0)}, {"endTime", at(100)},
+                         {"duration", 100000}, {"sparkUser", "etl"},
+                         {"completed", true},  {"allexecutors", executors},
+                         {"stages", stages},   {"environment", json::object{}}};
+    return json::object{{"id", "app-1"},
+                        {"name", "Nightly load"},
+                        {"attempts", json::array{attempt}}};
 }
 
 const json::object& aggs_of(const Document& d) {
@@ -182,9 +205,9 @@ TEST_CASE("zero duration and zero core cost omit their ratios", "[unit][aggregat
     }
     auto docs = process(make_run(std::move(app)));
     const auto& s = aggs_of(docs[0]).at("summary").as_object();
-    for (const char* gone : {"estimated_speedup", "parallel_fraction", "seq_fraction",
-                             "average_throughput", "estimated_core_efficiency", "unused_core_cost",
-                             "x_unused_core_cost_hours"}) {
+    for (const char* gone :
+         {"estimated_speedup", "parallel_fraction", "seq_fraction", "average_throughput",
+          "estimated_core_efficiency", "unused_core_cost", "x_unused_core_cost_hours"}) {
         INFO(gone);
         CHECK_FALSE(s.contains(gone));
     }
@@ -203,8 +226,7 @@ TEST_CASE("disjoint stage intervals do not count as parallel", "[unit][aggregate
     CHECK(s.at("parallel_part") == 18000 + 9000);
 }
 
-TEST_CASE("each attempt gets its own document and only the newest is final",
-          "[unit][aggregate]") {
+TEST_CASE("each attempt gets its own document and only the newest is final", "[unit][aggregate]") {
     auto app = the_run();
     auto first = app.at("attempts").as_array()[0].as_object();
     auto second = first;

@@ -12,9 +12,10 @@ using namespace spot;
 using namespace spot::test;
 namespace json = boost::json;
 
-TEST_CASE("every field the reference dashboards use on spot_agg_* and spot_err_* is in our "
-          "documents with the declared type",
-          "[unit][aggregate][dashboards]") {
+TEST_CASE(
+    "every field the reference dashboards use on spot_agg_* and spot_err_* is in our "
+    "documents with the declared type",
+    "[unit][aggregate][dashboards]") {
     const auto dashboards = load_dashboards();
     REQUIRE(dashboards.fields.count("spot_agg_*") == 1);
     REQUIRE(dashboards.fields.count("spot_err_*") == 1);
@@ -28,8 +29,8 @@ TEST_CASE("every field the reference dashboards use on spot_agg_* and spot_err_*
                                     "executor_list_with_executor_metrics_json_expectation.json",
                                     "executor_memory_usage_expectation.json"};
     for (const char* ex : executor_files) {
-        for (const char* env : {"app_environment_expectation.json",
-                                "multiple_resource_profiles_expectation.json"}) {
+        for (const char* env :
+             {"app_environment_expectation.json", "multiple_resource_profiles_expectation.json"}) {
             json::object a = app;
             auto& attempt = a.at("attempts").as_array().at(0).as_object();
             attempt["allexecutors"] = read_json(rest / ex);
@@ -49,8 +50,10 @@ TEST_CASE("every field the reference dashboards use on spot_agg_* and spot_err_*
         attempt["stages"] = read_json(rest / "stage_list_json_expectation.json");
         auto env = read_json(rest / "app_environment_expectation.json").as_object();
         auto& props = env.at("sparkProperties").as_array();
-        for (auto [k, v] : {std::pair{"spark.driver.cores", "2"}, {"spark.driver.memory", "4g"},
-                            {"spark.executor.cores", "4"}, {"spark.executor.memory", "8g"},
+        for (auto [k, v] : {std::pair{"spark.driver.cores", "2"},
+                            {"spark.driver.memory", "4g"},
+                            {"spark.executor.cores", "4"},
+                            {"spark.executor.memory", "8g"},
                             {"spark.dynamicAllocation.enabled", "true"},
                             {"spark.sql.adaptive.enabled", "false"}}) {
             props.push_back(json::array{k, v});
@@ -58,8 +61,10 @@ TEST_CASE("every field the reference dashboards use on spot_agg_* and spot_err_*
         attempt["environment"] = std::move(env);
         agg_docs.emplace_back(process(make_run(std::move(a))).at(0).body);
     }
-    const json::value err_doc = make_error_document(
-        make_error(ErrorCode::Http, "HTTP 500 from /stages"), "app-1", "shs.example", "raw").body;
+    const json::value err_doc =
+        make_error_document(make_error(ErrorCode::Http, "HTTP 500 from /stages"), "app-1",
+                            "shs.example", "raw")
+            .body;
 
     const auto c = dashboard_coverage(dashboards, agg_docs, err_doc);
     for (const auto& m : c.missing) {

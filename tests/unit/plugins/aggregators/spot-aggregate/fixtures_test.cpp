@@ -158,9 +158,10 @@ TEST_CASE("every REST fixture combination becomes documents with sound statistic
             CHECK(s.at("parallel_part").as_int64() <= s.at("stages_interval").as_int64());
             CHECK(s.at("parallel_part").as_int64() <= s.at("stages_sum").as_int64());
         }
-        CHECK(d.id.ends_with("-" + (d.body.at("attempt").as_object().contains("attemptId")
-                                        ? std::string(d.body.at("attempt").at("attemptId").as_string())
-                                        : std::string("0"))));
+        CHECK(d.id.ends_with("-" +
+                             (d.body.at("attempt").as_object().contains("attemptId")
+                                  ? std::string(d.body.at("attempt").at("attemptId").as_string())
+                                  : std::string("0"))));
     }
     WARN("documents: " << agg << " agg (" << with_summary << " with a summary), " << raw << " raw");
     CHECK(agg > 1000);
@@ -176,7 +177,9 @@ TEST_CASE("raw and agg documents never carry data-keyed maps or removed fields",
                                  "\"systemProperties\"", "\"classpathEntries\"", "\"javaHome\"",
                                  "\"spark_driver_host\"", "\"spark_driver_port\"", "GMT\""}) {
             const auto pos = text.find(gone);
-            INFO(gone << " in: " << (pos == std::string::npos ? "" : text.substr(pos < 200 ? 0 : pos - 200, 400)));
+            INFO(gone << " in: "
+                      << (pos == std::string::npos ? ""
+                                                   : text.substr(pos < 200 ? 0 : pos - 200, 400)));
             REQUIRE(pos == std::string::npos);
         }
         REQUIRE(text.find("\"killedTasksSummary\":{") == std::string::npos);

@@ -21,7 +21,9 @@ json::object fixture(const std::string& name) {
 }
 
 // A Menas Run document around a fixture control measure, as Menas serves one.
-json::object menas_run(const std::string& info, std::int64_t run_id, const std::string& dataset,
+json::object menas_run(const std::string& info,
+                       std::int64_t run_id,
+                       const std::string& dataset,
                        std::int64_t version) {
     return json::object{{"uniqueId", "u" + std::to_string(run_id)},
                         {"runId", run_id},
@@ -117,7 +119,8 @@ TEST_CASE("command lines are parsed and their secrets removed") {
 }
 
 TEST_CASE("a Run built from a real control measure is typed as SPEC §6 says") {
-    auto run = menas_run("e2e-mappingConformanceRule-publish--_INFO", 4, "mappingConformanceRule", 1);
+    auto run =
+        menas_run("e2e-mappingConformanceRule-publish--_INFO", 4, "mappingConformanceRule", 1);
     auto& info = additional_info(run);
     info["std_executor_memory"] = "4g";  // set by Spark conf when given; not in the fixture
     info["std_executor_memory_overhead"] = "384";
@@ -170,21 +173,27 @@ TEST_CASE("checkpoints whose controls differ from the first one's are reported")
     CHECK(out.at("controls_match") == false);
     CHECK(out.at("controls_error").at("incorrect_num_controls") == true);
     // Numbers as control values (hand-written _INFO files) compare as they are.
-    out = aggregate_checkpoints(fixture("wikidata.csv.info").at("checkpoints").as_array(), zone("UTC"));
+    out = aggregate_checkpoints(fixture("wikidata.csv.info").at("checkpoints").as_array(),
+                                zone("UTC"));
     CHECK(out.at("num_controls").as_int64() >= 1);
 }
 
 TEST_CASE("Menas runs are matched on every field, without dropping neighbours of a mismatch") {
-    const auto c = *classify_name("Enceladus Standardization 2.19.0-SNAPSHOT mappingConformanceRule 1 2020-03-23 1");
+    const auto c = *classify_name(
+        "Enceladus Standardization 2.19.0-SNAPSHOT mappingConformanceRule 1 2020-03-23 1");
     const std::string app = "local-1614591569867";
     json::array runs;
     auto good = menas_run("e2e-mappingConformanceRule-std--_INFO", 5, "mappingConformanceRule", 1);
-    auto bad_version = menas_run("e2e-mappingConformanceRule-std--_INFO", 6, "mappingConformanceRule", 2);
-    auto bad_app = menas_run("e2e-mappingConformanceRule-std--_INFO", 7, "mappingConformanceRule", 1);
+    auto bad_version =
+        menas_run("e2e-mappingConformanceRule-std--_INFO", 6, "mappingConformanceRule", 2);
+    auto bad_app =
+        menas_run("e2e-mappingConformanceRule-std--_INFO", 7, "mappingConformanceRule", 1);
     additional_info(bad_app)["std_application_id"] = "local-0";
-    auto bad_report = menas_run("e2e-mappingConformanceRule-std--_INFO", 8, "mappingConformanceRule", 1);
+    auto bad_report =
+        menas_run("e2e-mappingConformanceRule-std--_INFO", 8, "mappingConformanceRule", 1);
     additional_info(bad_report)["enceladus_info_version"] = "2";
-    auto bad_enceladus = menas_run("e2e-mappingConformanceRule-std--_INFO", 9, "mappingConformanceRule", 1);
+    auto bad_enceladus =
+        menas_run("e2e-mappingConformanceRule-std--_INFO", 9, "mappingConformanceRule", 1);
     additional_info(bad_enceladus)["std_enceladus_version"] = "2.20.0";
     // Two mismatches in a row, then a match: removing while iterating (the reference tool)
     // skips the second mismatch and keeps it.
@@ -198,8 +207,10 @@ TEST_CASE("Menas runs are matched on every field, without dropping neighbours of
     CHECK(rejected.size() == 4);
 
     // A conformance run is matched on conform_* fields.
-    const auto conf = *classify_name("Enceladus Conformance 2.19.0-SNAPSHOT mappingConformanceRule 1 2020-03-23 1");
-    json::array pub{menas_run("e2e-mappingConformanceRule-publish--_INFO", 3, "mappingConformanceRule", 1)};
+    const auto conf = *classify_name(
+        "Enceladus Conformance 2.19.0-SNAPSHOT mappingConformanceRule 1 2020-03-23 1");
+    json::array pub{
+        menas_run("e2e-mappingConformanceRule-publish--_INFO", 3, "mappingConformanceRule", 1)};
     rejected.clear();
     CHECK(matching_runs(pub, "local-1614591587299", conf, rejected).size() == 1);
     CHECK(matching_runs(pub, "local-1614591569867", conf, rejected).empty());  // the std app id
@@ -226,15 +237,18 @@ TEST_CASE("runs are paired with attempts by attempt id, else newest run to newes
 }
 
 TEST_CASE("storage-size metrics relate Enceladus' sizes to the aggregates") {
-    auto run = menas_run("e2e-castingConformanceRule-publish--_INFO", 1, "castingConformanceRule", 19);
+    auto run =
+        menas_run("e2e-castingConformanceRule-publish--_INFO", 1, "castingConformanceRule", 19);
     type_run(run, zone("UTC"));
-    json::object doc{
-        {"app_specific_data", {{"classification", {{"project", "enceladus"}, {"type", "standardization&conformance"}}}}},
-        {"attempt",
-         {{"app_specific_data", {{"enceladus_run", run}}},
-          {"aggs",
-           {{"stages", {{"inputBytes", {{"max", 4000}}}, {"outputBytes", {{"max", 9000}}}}},
-            {"summary", {{"est_peak_memory_usage", 1000000}}}}}}}};
+    json::object doc{{"app_specific_data",
+                      {{"classification",
+                        {{"project", "enceladus"}, {"type", "standardization&conformance"}}}}},
+                     {"attempt",
+                      {{"app_specific_data", {{"enceladus_run", run}}},
+                       {"aggs",
+                        {{"stages",
+                          {{"inputBytes", {{"max", 4000}}}, {"outputBytes", {{"max", 9000}}}}},
+                         {"summary", {{"est_peak_memory_usage", 1000000}}}}}}}};
     REQUIRE(add_postprocessing(doc, 128ll << 20));
     const auto& ai = additional_info(run);
     const double in = ai.at("std_input_data_size").to_number<double>();

@@ -69,9 +69,9 @@ TEST_CASE("elasticsearch spool: one owner at a time, named by its pid in the ref
     Spool second(dir.path(), 1 << 20);  // a reloaded sink while the old one still drains
     auto refused = second.open();
     REQUIRE_FALSE(refused.has_value());
-    CHECK(refused.error().message ==
-          "spool is in use by another sink instance (pid " + std::to_string(::getpid()) +
-              "); two sinks must not share a spool_dir");
+    CHECK(refused.error().message == "spool is in use by another sink instance (pid " +
+                                         std::to_string(::getpid()) +
+                                         "); two sinks must not share a spool_dir");
     CHECK(refused.error().context == (dir / "spool.lock").string());
     first.close();  // released: the next owner gets it
     CHECK(second.open().has_value());
@@ -88,7 +88,8 @@ TEST_CASE("elasticsearch spool: full means the pipeline must wait") {
 }
 
 TEST_CASE("elasticsearch bulk: documents with ids are indexed, others created under a content id") {
-    Document agg{"agg", "app-1-0", json::object{{"id", "app-1"}, {"name", "etl"}, {"history_host", "h"}}};
+    Document agg{"agg", "app-1-0",
+                 json::object{{"id", "app-1"}, {"name", "etl"}, {"history_host", "h"}}};
     auto a = make_item(agg, "spot_agg");
     CHECK(a.lines.starts_with(R"({"index":{"_index":"spot_agg","_id":"app-1-0"}})"));
     CHECK(a.app_id == "app-1");

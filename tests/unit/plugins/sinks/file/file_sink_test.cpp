@@ -22,7 +22,9 @@ using spot::sinks::file::JsonlWriter;
 namespace {
 
 // True when every newline-terminated line parses; `torn` gets the bytes after the last newline.
-bool complete_lines_parse(const std::filesystem::path& file, std::size_t* count, std::size_t* torn) {
+bool complete_lines_parse(const std::filesystem::path& file,
+                          std::size_t* count,
+                          std::size_t* torn) {
     auto text = read_file(file);
     auto last = text.rfind('\n');
     *torn = last == std::string::npos ? text.size() : text.size() - last - 1;
@@ -54,7 +56,11 @@ struct SinkFixture {
     boost::asio::io_context io;
     boost::asio::thread_pool pool{1};
     MetricsRegistry metrics;
-    PluginContext ctx{"p", "file", logging::get("p.file"), io.get_executor(), pool.get_executor(),
+    PluginContext ctx{"p",
+                      "file",
+                      logging::get("p.file"),
+                      io.get_executor(),
+                      pool.get_executor(),
                       &metrics};
 };
 
@@ -77,7 +83,8 @@ TEST_CASE("the file sink writes one JSON line per document, by stream, with ids"
     CHECK(first.at("_source").at("a") == 1);
     auto err = boost::json::parse(read_lines(dir / "out" / "err.jsonl").at(0)).as_object();
     CHECK_FALSE(err.contains("_id"));
-    CHECK(f.metrics.counter("spot_file_sink_documents_total", "", {{"pipeline", "p"}, {"sink", "file"}})
+    CHECK(f.metrics
+              .counter("spot_file_sink_documents_total", "", {{"pipeline", "p"}, {"sink", "file"}})
               .value() == 3);
 }
 

@@ -14,8 +14,11 @@ namespace json = boost::json;
 namespace {
 
 LogEntry entry_of(const std::filesystem::path& p) {
-    return LogEntry{p.filename().string(), {p}, codec_of(p),
-                    static_cast<std::int64_t>(std::filesystem::file_size(p)), 0};
+    return LogEntry{p.filename().string(),
+                    {p},
+                    codec_of(p),
+                    static_cast<std::int64_t>(std::filesystem::file_size(p)),
+                    0};
 }
 
 json::object attempt_of(const std::filesystem::path& log) {
@@ -32,7 +35,8 @@ TEST_CASE("stages rebuilt from a log equal the History Server's answer for it",
           "[unit][eventlog][parity]") {
     const auto spark = shared_dir() / "fixtures" / "spark";
     auto attempt = attempt_of(spark / "spark-events" / "local-1422981780767");
-    auto expected = read_json(spark / "history-rest" / "stage_list_json_expectation.json").as_array();
+    auto expected =
+        read_json(spark / "history-rest" / "stage_list_json_expectation.json").as_array();
     std::map<std::pair<std::int64_t, std::int64_t>, json::object> ours;
     for (const auto& s : attempt.at("stages").as_array()) {
         ours[{s.at("stageId").as_int64(), s.at("attemptId").as_int64()}] = s.as_object();
@@ -69,9 +73,9 @@ TEST_CASE("every complete log of the fixtures becomes an attempt with executors 
     for (const auto& e : *listed) {
         names.insert(e.name);
     }
-    CHECK_FALSE(names.contains("local-1795645580545.inprogress"));       // still in progress
-    CHECK_FALSE(names.contains("eventlog_v2_local-1795645604207"));      // appstatus in progress
-    CHECK(names.contains("eventlog_v2_local-1795645432321"));            // rolling, complete
+    CHECK_FALSE(names.contains("local-1795645580545.inprogress"));   // still in progress
+    CHECK_FALSE(names.contains("eventlog_v2_local-1795645604207"));  // appstatus in progress
+    CHECK(names.contains("eventlog_v2_local-1795645432321"));        // rolling, complete
     int parsed = 0;
     std::set<Codec> codecs;
     for (const auto& e : *listed) {
@@ -121,7 +125,8 @@ TEST_CASE("a cut last line is skipped but a corrupt line in the middle fails the
     CHECK(cut->run.ended());
 
     auto middle = text.find('\n', text.size() / 2);
-    write_file(dir / "corrupt", text.substr(0, middle + 1) + "{not json\n" + text.substr(middle + 1));
+    write_file(dir / "corrupt",
+               text.substr(0, middle + 1) + "{not json\n" + text.substr(middle + 1));
     auto corrupt = read_log(*store, entry_of(dir / "corrupt"), 64 << 20);
     REQUIRE_FALSE(corrupt.has_value());
     CHECK(corrupt.error().describe().find("is not JSON") != std::string::npos);
@@ -142,15 +147,16 @@ TEST_CASE("the Spark 1.x folder layout gives the same attempt as the single-file
     CHECK(from_folder->run.app_id() == "local-1426533911241");
     CHECK(folder.at("stages") == file.at("stages"));
     CHECK(folder.at("allexecutors").at(0).at("id") == "driver");  // was "<driver>" in 1.x
-    CHECK(folder.at("allexecutors").at(0).at("totalCores") == file.at("allexecutors").at(0).at("totalCores"));
+    CHECK(folder.at("allexecutors").at(0).at("totalCores") ==
+          file.at("allexecutors").at(0).at("totalCores"));
     CHECK(folder.at("duration") == file.at("duration"));
 }
 
 TEST_CASE("a Spark 1.x folder without APPLICATION_COMPLETE is still in progress",
           "[unit][eventlog]") {
     TempDir dir;
-    const auto src = shared_dir() / "fixtures" / "spark" / "spark-events-extra" / "spark-1.x-layout" /
-                     "local-1426533911241";
+    const auto src = shared_dir() / "fixtures" / "spark" / "spark-events-extra" /
+                     "spark-1.x-layout" / "local-1426533911241";
     write_file(dir / "local-1" / "EVENT_LOG_1", read_file(src / "EVENT_LOG_1"));
     write_file(dir / "local-1" / "SPARK_VERSION_1.2.0", "");
     auto listed = local_directory(dir.path())->list();
@@ -158,9 +164,10 @@ TEST_CASE("a Spark 1.x folder without APPLICATION_COMPLETE is still in progress"
     CHECK(listed->empty());
 }
 
-TEST_CASE("events that are not what Spark writes fail the log, naming the line and the field, on "
-          "both parsers",
-          "[unit][eventlog]") {
+TEST_CASE(
+    "events that are not what Spark writes fail the log, naming the line and the field, on "
+    "both parsers",
+    "[unit][eventlog]") {
     TempDir dir;
     const auto src = shared_dir() / "fixtures" / "spark" / "spark-events" / "local-1422981780767";
     const auto text = read_file(src);
@@ -169,15 +176,22 @@ TEST_CASE("events that are not what Spark writes fail the log, naming the line a
     REQUIRE(read_log(*store, entry_of(dir / "clean"), 64 << 20).has_value());
 
     // One task's info changed as a hostile writer would, where it first appears (its start).
-    const std::string task = "\"Task ID\":3,\"Index\":3,\"Attempt\":0,\"Launch Time\":1422981784241";
+    const std::string task =
+        "\"Task ID\":3,\"Index\":3,\"Attempt\":0,\"Launch Time\":1422981784241";
     REQUIRE(text.find(task) != std::string::npos);
-    const auto line = "line " + std::to_string(1 + std::count(text.begin(), text.begin() + text.find(task), '\n'));
+    const auto line =
+        "line " +
+        std::to_string(1 + std::count(text.begin(), text.begin() + text.find(task), '\n'));
     const std::string deep(200'000, '[');
     const std::pair<std::string, std::string> cases[] = {
-        {"\"Task ID\":\"3\",\"Index\":3,\"Attempt\":0,\"Launch Time\":1422981784241", "'Task ID' is not an integer"},
-        {"\"Task ID\":3,\"Index\":3,\"Attempt\":0,\"Launch Time\":-5", "'Launch Time' is out of range"},
-        {"\"Task ID\":3,\"Index\":3,\"Attempt\":0,\"Launch Time\":99999999999999999", "'Launch Time' is out of range"},
-        {"\"Task ID\":3,\"Index\":3.5,\"Attempt\":0,\"Launch Time\":1422981784241", "'Index' is not an integer"},
+        {"\"Task ID\":\"3\",\"Index\":3,\"Attempt\":0,\"Launch Time\":1422981784241",
+         "'Task ID' is not an integer"},
+        {"\"Task ID\":3,\"Index\":3,\"Attempt\":0,\"Launch Time\":-5",
+         "'Launch Time' is out of range"},
+        {"\"Task ID\":3,\"Index\":3,\"Attempt\":0,\"Launch Time\":99999999999999999",
+         "'Launch Time' is out of range"},
+        {"\"Task ID\":3,\"Index\":3.5,\"Attempt\":0,\"Launch Time\":1422981784241",
+         "'Index' is not an integer"},
     };
     for (const auto& [bad, why] : cases) {
         INFO(why);
@@ -192,11 +206,17 @@ TEST_CASE("events that are not what Spark writes fail the log, naming the line a
     // A stage id no stage has, an executor id that is a number, a task end without its Task Info
     // (and a 200,000-deep array where Spark writes Accumulables): errors too.
     const std::pair<std::string, std::string> more[] = {
-        {"{\"Event\":\"SparkListenerTaskEnd\",\"Stage ID\":1e300,\"Stage Attempt ID\":0,\"Task Info\":{\"Task ID\":9,\"Index\":0,\"Launch Time\":1,\"Finish Time\":2,\"Executor ID\":\"driver\"}}",
+        {"{\"Event\":\"SparkListenerTaskEnd\",\"Stage ID\":1e300,\"Stage Attempt ID\":0,\"Task "
+         "Info\":{\"Task ID\":9,\"Index\":0,\"Launch Time\":1,\"Finish Time\":2,\"Executor "
+         "ID\":\"driver\"}}",
          "'Stage ID' is not an integer"},
-        {"{\"Event\":\"SparkListenerTaskEnd\",\"Stage ID\":0,\"Stage Attempt ID\":0,\"Task Info\":{\"Task ID\":9,\"Index\":0,\"Launch Time\":1,\"Finish Time\":2,\"Executor ID\":7}}",
+        {"{\"Event\":\"SparkListenerTaskEnd\",\"Stage ID\":0,\"Stage Attempt ID\":0,\"Task "
+         "Info\":{\"Task ID\":9,\"Index\":0,\"Launch Time\":1,\"Finish Time\":2,\"Executor "
+         "ID\":7}}",
          "'Executor ID' is not a string"},
-        {"{\"Event\":\"SparkListenerTaskEnd\",\"Stage ID\":0,\"Stage Attempt ID\":0,\"Accumulables\":" + deep + "}",
+        {"{\"Event\":\"SparkListenerTaskEnd\",\"Stage ID\":0,\"Stage Attempt "
+         "ID\":0,\"Accumulables\":" +
+             deep + "}",
          "line 15"},
     };
     for (const auto& [event, why] : more) {

@@ -31,14 +31,16 @@ json::array q(std::initializer_list<double> v) {
 
 }  // namespace
 
-TEST_CASE("stage summaries: positions from the successful count, failed tasks where the server "
-          "lists them", "[unit][eventlog]") {
+TEST_CASE(
+    "stage summaries: positions from the successful count, failed tasks where the server "
+    "lists them",
+    "[unit][eventlog]") {
     StageSamples s;
     for (std::int64_t run : {40, 10, 30, 20}) {
         s.add_task(task("1", run + 5, run), true, false);
     }
-    s.add_task(task("2", 1000, 2), false, false);      // failed, with metrics
-    s.add_task(task("2", 3, 0, false), false, true);   // killed, without metrics
+    s.add_task(task("2", 1000, 2), false, false);     // failed, with metrics
+    s.add_task(task("2", 3, 0, false), false, true);  // killed, without metrics
     const auto out = s.summaries();
     const auto& d = out.at("taskMetricsDistributions").as_object();
     CHECK(d.at("quantiles") == q({0.0, 0.25, 0.5, 0.75, 1.0}));
@@ -57,8 +59,10 @@ TEST_CASE("stage summaries: positions from the successful count, failed tasks wh
     CHECK(e.at("taskTime") == q({120, 120, 1003, 1003, 1003}));
 }
 
-TEST_CASE("stage summaries: no success, no task quantiles, and an executor that only reported peaks "
-          "still counts", "[unit][eventlog]") {
+TEST_CASE(
+    "stage summaries: no success, no task quantiles, and an executor that only reported peaks "
+    "still counts",
+    "[unit][eventlog]") {
     StageSamples s;
     CHECK(s.summaries().empty());  // a skipped stage: the server omits both
     s.add_task(task("1", 50, 40), false, false);

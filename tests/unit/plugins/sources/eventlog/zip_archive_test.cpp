@@ -17,10 +17,11 @@ const fs::path kExamples = SPOT_SOURCE_DIR "/deploy/examples/spark-events";
 
 // Writes `zip` with entries given as Python expressions: name -> bytes.
 void make_zip(const fs::path& zip, const std::string& entries) {
-    const std::string script = "import zipfile, sys\n"
-                               "with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n"
-                               "    for name, data in [" +
-                               entries + "]:\n        z.writestr(name, data)\n";
+    const std::string script =
+        "import zipfile, sys\n"
+        "with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n"
+        "    for name, data in [" +
+        entries + "]:\n        z.writestr(name, data)\n";
     std::string out, err;
     INFO(err);
     REQUIRE(run({"/usr/bin/python3", "-c", script, zip.string()}, &out, &err) == 0);
@@ -73,7 +74,8 @@ TEST_CASE("a zipped rolling folder is one log once it has its appstatus file") {
     auto parsed = read_log(**zip, listed->front(), 1 << 24);
     REQUIRE(parsed.has_value());
     CHECK(parsed->run.app_id() == "local-1795645116698");
-    CHECK(parsed->bytes == static_cast<std::int64_t>(fs::file_size(kExamples / "local-1795645116698")));
+    CHECK(parsed->bytes ==
+          static_cast<std::int64_t>(fs::file_size(kExamples / "local-1795645116698")));
 
     make_zip(dir / "open.zip", "('eventlog_v2_local-1/events_1_local-1', " + log + ")");
     auto still_written = zip_archive(dir / "open.zip", {});

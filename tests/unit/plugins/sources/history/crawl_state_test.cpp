@@ -23,7 +23,7 @@ TEST_CASE("history: the latest watermark never passes a run still in the pipelin
     s.mark_pending(100);
     s.mark_pending(200);
     s.mark_pending(300);
-    s.commit("c", 300);  // the newest lands first
+    s.commit("c", 300);           // the newest lands first
     CHECK(s.watermark() == 100);  // 100 and 200 are not committed: a crash must not skip them
     s.commit("a", 100);
     CHECK(s.watermark() == 200);
