@@ -1,6 +1,6 @@
-// The elasticsearch sink against real OpenSearch 2.19 and Elasticsearch 8.17 nodes (CTest
-// fixtures "opensearch" and "elasticsearch", tests/integration/search.sh), fed by spotd crawling
-// the real History Server of the "shs" fixture.
+// The elasticsearch sink against real OpenSearch 2.19 and 3.3 and Elasticsearch 8.17 and 9.2
+// nodes (the "servers" fixture starts those of SPOT_SEARCH_NODES, tests/integration/search.sh),
+// fed by spotd crawling the real History Server of the same fixture.
 #include "integration/search_support.hpp"
 #include "integration/shs_support.hpp"
 #include "support/dashboards.hpp"
@@ -20,7 +20,34 @@ namespace json = boost::json;
 
 namespace {
 
-const char* const kProducts[] = {"opensearch", "elasticsearch"};
+// The products of the nodes the fixture started (SPOT_SEARCH_NODES, comma-separated).
+const std::vector<std::string>& products() {
+    static const std::vector<std::string> list = [] {
+        std::vector<std::string> out;
+        std::string all = SPOT_SEARCH_NODES;
+        for (std::size_t at = 0; at <= all.size();) {
+            const auto comma = std::min(all.find(',', at), all.size());
+            out.push_back(all.substr(at, comma - at));
+            at = comma + 1;
+        }
+        return out;
+    }();
+    return list;
+}
+
+// "opensearch" or "elasticsearch": what spotd detects, whatever the version.
+std::string family(const std::string& product) {
+    return product.rfind("opensearch", 0) == 0 ? "opensearch" : "elasticsearch";
+}
+
+// The version search.sh starts for a product.
+std::string version_of(const std::string& product) {
+    static const std::map<std::string, std::string> versions{{"opensearch", "2.19.3"},
+                                                             {"opensearch3", "3.3.2"},
+                                                             {"elasticsearch", "8.17.0"},
+                                                             {"elasticsearch9", "9.2.0"}};
+    return versions.at(product);
+}
 
 struct Spotd {
     TempDir dir;
@@ -84,7 +111,7 @@ std::size_t server_attempts() {
 
 TEST_CASE("elasticsearch: documents read back equal what was written, and passes are idempotent") {
     const std::size_t attempts = server_attempts();
-    for (const char* product : kProducts) {
+    for (const std::string& product : products()) {
         INFO(product);
         const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / product);
         Spotd s;
@@ -93,7 +120,8 @@ TEST_CASE("elasticsearch: documents read back equal what was written, and passes
         const int code = s.once(&log);
         INFO(log);
         REQUIRE(code == 0);
-        CHECK(log.find(std::string("connected to ") + product) != std::string::npos);
+        CHECK(log.find("connected to " + family(product) + " " + version_of(product)) !=
+              std::string::npos);
         // What the file sink wrote is what the node holds, document for document.
         for (const std::string stream : {"agg", "raw"}) {
             const auto stored = all_docs(port, "t1_" + stream);
@@ -129,7 +157,7 @@ TEST_CASE("elasticsearch: documents read back equal what was written, and passes
 
 TEST_CASE("elasticsearch: an index with a tiny field limit is raised and nothing is lost") {
     const std::size_t attempts = server_attempts();
-    for (const char* product : kProducts) {
+    for (const std::string& product : products()) {
         INFO(product);
         const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / product);
         REQUIRE(node(port, "PUT", "/t2_agg",
@@ -149,7 +177,7 @@ TEST_CASE("elasticsearch: an index with a tiny field limit is raised and nothing
 
 TEST_CASE("elasticsearch: a mapping conflict becomes an err document naming the run") {
     const std::size_t attempts = server_attempts();
-    for (const char* product : kProducts) {
+    for (const std::string& product : products()) {
         INFO(product);
         const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / product);
         // `name` is a string in every agg document: a long mapping refuses them all.
@@ -185,7 +213,7 @@ TEST_CASE("elasticsearch: a mapping conflict becomes an err document naming the 
 
 TEST_CASE("elasticsearch: a node that is down gets everything from the spool once it is back") {
     const std::size_t attempts = server_attempts();
-    for (const char* product : kProducts) {
+    for (const std::string& product : products()) {
         INFO(product);
         ScratchNode node(product);
         const auto port = node.port;
@@ -216,7 +244,7 @@ TEST_CASE("elasticsearch: kill -9 of spotd five times mid-crawl, then a restart:
     const std::size_t attempts = server_attempts();
     const auto apps = shs_get(shs_port(), "applications?status=completed").as_array().size();
     std::mt19937 rng(20261126);
-    for (const char* product : kProducts) {
+    for (const std::string& product : products()) {
         INFO(product);
         const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / product);
         Spotd s;
@@ -246,7 +274,7 @@ TEST_CASE("elasticsearch: end to end, the dashboards' fields are in the document
     // created with a conflicting mapping, so the err index holds real err documents too.
     const auto dashboards = load_dashboards();
     const std::size_t attempts = server_attempts();
-    for (const char* product : kProducts) {
+    for (const std::string& product : products()) {
         INFO(product);
         const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / product);
         REQUIRE(node(port, "PUT", "/t6_raw",
@@ -281,12 +309,12 @@ TEST_CASE("elasticsearch: end to end, the dashboards' fields are in the document
 
 // The leaf types a node gave the fields matching `pattern` in `index` (GET _mapping/field).
 TEST_CASE(
-    "elasticsearch: the run analysis is typed by the index template, and every field of "
+    "elasticsearch: every field is typed by the index template, and every field of "
     "Spot's own dashboards is in the documents with the type they expect") {
     const auto dashboards = load_dashboards(spot_dashboards());
     REQUIRE(dashboards.fields.contains("spot_agg_*"));
     const std::size_t attempts = server_attempts();
-    for (const char* product : kProducts) {
+    for (const std::string& product : products()) {
         INFO(product);
         const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / product);
         Spotd s;
@@ -336,6 +364,17 @@ TEST_CASE(
             INFO(name);
             CHECK((type == "double" || type == "keyword"));
         }
+        // Every field of every document typed by the template (mappings/*.json, families.json),
+        // none by the catch-all rules a field nobody foresaw would fall to.
+        for (const std::string index : {"t12_agg", "t12_raw"}) {
+            INFO(index);
+            const auto c = template_coverage(port, index);
+            std::cout << product << ": " << index << ": " << c.explicit_fields
+                      << " fields typed by name, " << c.family_fields << " by path template, "
+                      << c.untyped.size() << " untyped\n";
+            CHECK(c.explicit_fields >= 100);
+            CHECK(c.untyped == std::vector<std::string>{});
+        }
     }
 }
 
@@ -343,7 +382,7 @@ TEST_CASE(
     "elasticsearch: the node stopped mid-crawl and started again: every document once, spool "
     "empty") {
     const std::size_t attempts = server_attempts();
-    for (const char* product : kProducts) {
+    for (const std::string& product : products()) {
         INFO(product);
         ScratchNode node(product);
         const auto port = node.port;
@@ -395,9 +434,9 @@ TEST_CASE(
         std::string rules;
         const char* message;
     };
-    for (const char* product : kProducts) {
+    for (const std::string& product : products()) {
         const std::string detection_rule =
-            std::string(product) == "opensearch"
+            family(product) == "opensearch"
                 ? R"({"path": "^/$", "fault": "badversion", "method": "GET"})"
                 : R"({"path": "^/_nodes/_local", "fault": "garbage", "method": "GET"})";
         const Case cases[] = {

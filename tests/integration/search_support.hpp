@@ -7,7 +7,10 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <fnmatch.h>
 #include <map>
+#include <set>
 #include <thread>
 
 namespace spot::test {
@@ -97,6 +100,70 @@ inline std::map<std::string, std::string> mapped_types(unsigned short port,
         }
     }
     return out;
+}
+
+namespace detail {
+
+// The dotted paths of the fields a mapping's properties hold (not their keyword subfields), each
+// with a type.
+inline void leaf_paths(const json::object& properties,
+                       const std::string& prefix,
+                       std::set<std::string>& out) {
+    for (const auto& [name, def] : properties) {
+        const std::string path = prefix + std::string(name);
+        if (const auto* nested = def.as_object().if_contains("properties")) {
+            leaf_paths(nested->as_object(), path + ".", out);
+        } else if (const auto* type = def.as_object().if_contains("type");
+                   type != nullptr && type->as_string() != "object") {
+            out.insert(path);
+        }  // else an object that held no field yet (an empty {} in every document): no type
+    }
+}
+
+}  // namespace detail
+
+struct TemplateCoverage {
+    std::size_t explicit_fields = 0;   // fields of the index the template's properties name
+    std::size_t family_fields = 0;     // fields one of its path templates types
+    std::vector<std::string> untyped;  // fields only the last, catch-all rules typed
+};
+
+// How the fields `index` has mapped were typed by the sink's index template (spot-<index>):
+// by its explicit properties, by a path template, or (untyped) by neither.
+inline TemplateCoverage template_coverage(unsigned short port, const std::string& index) {
+    const auto m = node(port, "GET", "/" + index + "/_mapping");
+    REQUIRE(m.status == 200);
+    const auto mapping = json::parse(m.body);
+    std::set<std::string> fields;
+    detail::leaf_paths(mapping.at(index).at("mappings").at("properties").as_object(), "", fields);
+    const auto t = node(port, "GET", "/_index_template/spot-" + index);
+    REQUIRE(t.status == 200);
+    const auto answer = json::parse(t.body);
+    const auto& mappings =
+        answer.at("index_templates").at(0).at("index_template").at("template").at("mappings");
+    std::set<std::string> named;
+    detail::leaf_paths(mappings.at("properties").as_object(), "", named);
+    std::vector<std::string> globs;
+    for (const auto& entry : mappings.at("dynamic_templates").as_array()) {
+        for (const auto& [name, rule] : entry.as_object()) {
+            if (const auto* path = rule.as_object().if_contains("path_match")) {
+                globs.emplace_back(path->as_string());
+            }
+        }
+    }
+    TemplateCoverage c;
+    for (const auto& f : fields) {
+        if (named.contains(f)) {
+            ++c.explicit_fields;
+        } else if (std::any_of(globs.begin(), globs.end(), [&](const std::string& g) {
+                       return fnmatch(g.c_str(), f.c_str(), 0) == 0;
+                   })) {
+            ++c.family_fields;
+        } else {
+            c.untyped.push_back(f);
+        }
+    }
+    return c;
 }
 
 }  // namespace spot::test

@@ -140,6 +140,17 @@ TEST_CASE(
     }
     std::cout << "YARN dashboard field coverage " << found << "/" << total << "\n";
     CHECK(total >= 20);
+
+    // Every field of the YARN documents typed by the sink's template, none left to the
+    // catch-all rules (the yarn-app enricher writes under app_specific_data, a path template).
+    for (const std::string index : {"y1_yarn_apps", "y1_yarn_cluster", "y1_yarn_scheduler"}) {
+        INFO(index);
+        const auto c = template_coverage(search, index);
+        std::cout << index << ": " << c.explicit_fields << " fields typed by name, "
+                  << c.family_fields << " by path template\n";
+        CHECK(c.explicit_fields >= 10);
+        CHECK(c.untyped == std::vector<std::string>{});
+    }
 }
 
 TEST_CASE(

@@ -79,6 +79,10 @@ struct Response {
     [[nodiscard]] std::string header(const std::string& lower_name) const;
 };
 
+// The wait before retry `attempt` (1, 2, ...): exponential from backoff_initial, capped at
+// backoff_max, with jitter over the upper half. Shared by every retry loop over HTTP.
+std::chrono::milliseconds backoff(const ClientOptions& options, int attempt);
+
 // The first bytes of a body, printable, for error messages.
 std::string body_excerpt(std::string_view body, std::size_t max = 160);
 // A final non-2xx answer as an Http error ("HTTP 404: <first bytes>", with http_status).

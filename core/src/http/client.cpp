@@ -11,6 +11,7 @@
 #include <boost/json/parse.hpp>
 #include <fmt/chrono.h>
 #include <openssl/evp.h>
+#include <algorithm>
 #include <random>
 
 namespace spot::http {
@@ -41,16 +42,6 @@ std::optional<std::chrono::milliseconds> retry_after(const Response& r) {
         return std::nullopt;
     }
     return std::chrono::milliseconds(std::min<long>(std::stol(v), 300) * 1000);
-}
-
-std::chrono::milliseconds backoff(const ClientOptions& o, int attempt) {
-    // Exponential, capped, with jitter over the upper half so clients spread out.
-    const auto base =
-        std::min<std::int64_t>(o.backoff_max.count(), o.backoff_initial.count()
-                                                          << std::min(attempt - 1, 20));
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    std::uniform_int_distribution<std::int64_t> jitter(0, std::max<std::int64_t>(base / 2, 0));
-    return std::chrono::milliseconds(base - base / 2 + jitter(rng));
 }
 
 // The headers of a response, names in lower case.
@@ -420,6 +411,16 @@ Result<std::shared_ptr<Endpoint>> Client::endpoint(const std::string& base_url,
     }
     return std::make_shared<Endpoint>(std::move(pool), std::move(*url), std::move(options),
                                       std::move(log), metrics_);
+}
+
+std::chrono::milliseconds backoff(const ClientOptions& o, int attempt) {
+    // Exponential, capped, with jitter over the upper half so clients spread out.
+    const auto base =
+        std::min<std::int64_t>(o.backoff_max.count(), o.backoff_initial.count()
+                                                          << std::clamp(attempt - 1, 0, 20));
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    std::uniform_int_distribution<std::int64_t> jitter(0, std::max<std::int64_t>(base / 2, 0));
+    return std::chrono::milliseconds(base - base / 2 + jitter(rng));
 }
 
 }  // namespace spot::http

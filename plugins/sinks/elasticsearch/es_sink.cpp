@@ -12,10 +12,6 @@ namespace spot::sinks::elasticsearch {
 
 namespace {
 
-std::chrono::milliseconds backoff(int attempt) {
-    return std::chrono::milliseconds(std::min<std::int64_t>(30'000, 250LL << std::min(attempt, 7)));
-}
-
 std::string join_lines(const std::vector<BulkItem>& items) {
     std::string body;
     for (const auto& i : items) {
@@ -24,13 +20,21 @@ std::string join_lines(const std::vector<BulkItem>& items) {
     return body;
 }
 
-// Strings as text with a keyword subfield (what the reference dashboards query), floating
-// numbers as double (dynamic mapping would pick 32-bit float), dates detected; the fields of
-// mappings.cpp typed explicitly.
+// Every field typed explicitly (mappings.hpp): the streams' fields, then the path templates of
+// the families, then, for a field no release of Spot has written yet, strings as text with a
+// keyword subfield (what the reference dashboards query) and numbers as double (dynamic mapping
+// would pick 32-bit float). No date detection: a date is a date because the mapping says so.
+// The field limit leaves `spare_fields` beyond the explicit ones, or is `raised_limit` when an
+// index of this name needed more.
 json::object index_template(const std::string& index,
-                            std::int64_t fields_limit,
+                            const std::vector<std::string>& streams,
+                            std::int64_t spare_fields,
+                            std::int64_t raised_limit,
                             const std::string& replicas) {
-    json::object settings{{"index.mapping.total_fields.limit", fields_limit}};
+    json::object properties = stream_properties(streams);
+    const auto limit =
+        std::max(spare_fields + static_cast<std::int64_t>(mapped_fields(properties)), raised_limit);
+    json::object settings{{"index.mapping.total_fields.limit", limit}};
     if (!replicas.empty()) {
         settings["index.number_of_replicas"] = std::stoi(replicas);
     }
@@ -39,13 +43,12 @@ json::object index_template(const std::string& index,
     json::object strings{{"match_mapping_type", "string"}, {"mapping", std::move(text)}};
     json::object doubles{{"match_mapping_type", "double"},
                          {"mapping", json::object{{"type", "double"}}}};
-    const auto& fixed = explicit_mappings();  // first: the first template that matches wins
-    json::array dynamic = fixed.at("dynamic_templates").as_array();
+    json::array dynamic = family_templates();  // first: the first template that matches wins
     dynamic.push_back(json::object{{"doubles", std::move(doubles)}});
     dynamic.push_back(json::object{{"strings", std::move(strings)}});
-    json::object mappings{{"date_detection", true},
+    json::object mappings{{"date_detection", false},
                           {"dynamic_templates", std::move(dynamic)},
-                          {"properties", fixed.at("properties")}};
+                          {"properties", std::move(properties)}};
     json::object tmpl{{"settings", std::move(settings)}, {"mappings", std::move(mappings)}};
     return json::object{{"index_patterns", json::array{json::value(index)}},
                         {"priority", 200},
@@ -242,13 +245,20 @@ asio::awaitable<Result<void>> EsSink::detect_and_install() {
 }
 
 asio::awaitable<Result<void>> EsSink::install_template(const std::string& index) {
-    auto limit = options_.total_fields_limit;
+    std::int64_t raised = 0;
     if (auto it = field_limits_.find(index); it != field_limits_.end()) {
-        limit = std::max(limit, it->second);
+        raised = it->second;
     }
-    auto r = co_await call("PUT", "/_index_template/spot-" + index,
-                           json::serialize(index_template(index, limit, options_.replicas)),
-                           "index_template");
+    std::vector<std::string> streams;
+    for (const auto& [stream, target] : options_.indices) {
+        if (target == index) {
+            streams.push_back(stream);
+        }
+    }
+    auto body = json::serialize(
+        index_template(index, streams, options_.total_fields_limit, raised, options_.replicas));
+    auto r =
+        co_await call("PUT", "/_index_template/spot-" + index, std::move(body), "index_template");
     if (!r) {
         co_return r.error();
     }
@@ -377,7 +387,8 @@ asio::awaitable<std::vector<BulkItem>> EsSink::deliver(std::vector<BulkItem> ite
         auto results = parse_bulk_response(r->body, items.size());
         if (!results) {
             log_->warn("bulk answer unreadable ({}); retrying the batch", results.error().message);
-            if (attempt >= options_.item_attempts || !co_await tasks_.sleep(backoff(attempt))) {
+            if (attempt >= options_.item_attempts ||
+                !co_await tasks_.sleep(http::backoff(options_.client, attempt))) {
                 co_return items;
             }
             continue;
@@ -416,7 +427,7 @@ asio::awaitable<std::vector<BulkItem>> EsSink::deliver(std::vector<BulkItem> ite
                        attempt);
             co_return retry;
         }
-        if (!co_await tasks_.sleep(backoff(attempt))) {
+        if (!co_await tasks_.sleep(http::backoff(options_.client, attempt))) {
             co_return retry;  // stopping: the spool keeps them
         }
         items = std::move(retry);
@@ -531,7 +542,7 @@ asio::awaitable<void> EsSink::drain_spool() {
             log_->warn("cluster still away; {} batches ({} bytes) wait in the spool",
                        spool_.records(), spool_.pending_bytes());
         }
-        co_await tasks_.sleep(backoff(failures));
+        co_await tasks_.sleep(http::backoff(options_.client, failures));
     }
     if (replayed > 0) {
         log_->info("spool replayed batches={}; the cluster has everything again", replayed);

@@ -2,75 +2,79 @@
 
 #include <boost/json/parse.hpp>
 
+#include <cstddef>
+#include <string_view>
+#include <utility>
+
 namespace spot::sinks::elasticsearch {
+
+namespace mapping_files {
+// Generated from mappings/*.json by cmake/EmbedText.cmake.
+extern const std::pair<std::string_view, std::string_view> all[];
+extern const std::size_t all_size;
+}  // namespace mapping_files
 
 namespace json = boost::json;
 
 namespace {
 
-// attempt.analysis of the agg document (plugins/aggregators/analyze/analysis.cpp writes it).
-// Keywords where dashboards group (severity, heuristic, suggestion keys); figures are named per
-// heuristic, so they are typed by path templates: numbers always double, words keyword.
-constexpr const char* kMappings = R"({
-  "dynamic_templates": [
-    {"analysis_figure_longs": {"path_match": "attempt.analysis.findings.figures.*",
-                               "match_mapping_type": "long", "mapping": {"type": "double"}}},
-    {"analysis_figure_doubles": {"path_match": "attempt.analysis.findings.figures.*",
-                                 "match_mapping_type": "double", "mapping": {"type": "double"}}},
-    {"analysis_figure_words": {"path_match": "attempt.analysis.findings.figures.*",
-                               "match_mapping_type": "string", "mapping": {"type": "keyword"}}}
-  ],
-  "properties": {
-    "attempt": {"properties": {"analysis": {"properties": {
-      "severity": {"type": "keyword"},
-      "severity_value": {"type": "long"},
-      "score": {"type": "long"},
-      "findings_count": {"type": "long"},
-      "core_hours": {"type": "double"},
-      "local_mode": {"type": "boolean"},
-      "findings": {"properties": {
-        "heuristic": {"type": "keyword"},
-        "severity": {"type": "keyword"},
-        "severity_value": {"type": "long"},
-        "score": {"type": "long"},
-        "affected": {"type": "long"},
-        "stages": {"type": "long"},
-        "figures": {"type": "object"},
-        "explanation": {"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 1024}}},
-        "suggestion": {"properties": {
-          "key": {"type": "keyword"},
-          "value": {"type": "keyword"}
-        }}
-      }},
-      "whatif": {"properties": {
-        "available": {"type": "boolean"},
-        "reason": {"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 1024}}},
-        "executors_used": {"type": "long"},
-        "cores_per_executor": {"type": "long"},
-        "driver_ms": {"type": "double"},
-        "task_ms": {"type": "double"},
-        "simulated_actual_ms": {"type": "double"},
-        "error": {"type": "double"},
-        "knee_executors": {"type": "long"},
-        "knee_duration_ms": {"type": "double"},
-        "knee_core_hours": {"type": "double"},
-        "points": {"properties": {
-          "percent": {"type": "long"},
-          "executors": {"type": "long"},
-          "duration_ms": {"type": "double"},
-          "core_hours": {"type": "double"},
-          "utilization": {"type": "double"}
-        }}
-      }}
-    }}}}
-  }
-})";
+std::string_view file(std::string_view name) {
+    for (std::size_t i = 0; i < mapping_files::all_size; ++i) {
+        if (mapping_files::all[i].first == name) {
+            return mapping_files::all[i].second;
+        }
+    }
+    return {};
+}
+
+// Adds `from` into `into`; objects merge field by field, the first type of a leaf stays.
+void merge(json::object& into, const json::object& from) {
+    for (const auto& [key, value] : from) {
+        auto* mine = into.if_contains(key);
+        if (mine == nullptr) {
+            into[key] = value;
+            continue;
+        }
+        const auto* theirs = value.as_object().if_contains("properties");
+        auto* ours = mine->as_object().if_contains("properties");
+        if (theirs != nullptr && ours != nullptr) {
+            merge(ours->as_object(), theirs->as_object());
+        }
+    }
+}
 
 }  // namespace
 
-const json::object& explicit_mappings() {
-    static const json::object m = json::parse(kMappings).as_object();
-    return m;
+const json::array& family_templates() {
+    static const json::array templates =
+        json::parse(file("families")).as_object().at("dynamic_templates").as_array();
+    return templates;
+}
+
+json::object stream_properties(const std::vector<std::string>& streams) {
+    json::object properties;
+    for (const auto& stream : streams) {
+        const auto text = file(stream);
+        if (!text.empty() && stream != "families") {
+            merge(properties, json::parse(text).as_object().at("properties").as_object());
+        }
+    }
+    return properties;
+}
+
+std::size_t mapped_fields(const json::object& properties) {
+    std::size_t n = 0;
+    for (const auto& [key, value] : properties) {
+        const auto& field = value.as_object();
+        ++n;
+        if (const auto* nested = field.if_contains("properties")) {
+            n += mapped_fields(nested->as_object());
+        }
+        if (const auto* subfields = field.if_contains("fields")) {
+            n += subfields->as_object().size();
+        }
+    }
+    return n;
 }
 
 }  // namespace spot::sinks::elasticsearch

@@ -67,8 +67,8 @@ constexpr spot_option_decl kOptions[] = {
     option("total_fields_limit",
            SPOT_OPT_INT,
            "2000",
-           "index.mapping.total_fields.limit set by the index templates (agg documents carry "
-           "~1,100 fields).",
+           "Fields an index may map beyond the explicitly typed ones (the templates' "
+           "index.mapping.total_fields.limit is this plus their count).",
            0,
            nullptr,
            "100",
