@@ -123,7 +123,7 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     return std::chrono::milliseconds(static_cast<std::int64_t>(nu->number * factor));
 }
 
-std::optional<std::int64_t> parse_size(std::string_view text) {
+std::optional<std::int64_t> parse_size(std::string_view text, std::int64_t bare_unit) {
     auto nu = split_number(text);
     if (!nu) {
         return std::nullopt;
@@ -138,7 +138,7 @@ std::optional<std::int64_t> parse_size(std::string_view text) {
     };
     for (auto [name, power] : kUnits) {
         if (u == name) {
-            double bytes = nu->number;
+            double bytes = nu->number * (u.empty() ? static_cast<double>(bare_unit) : 1.0);
             for (int i = 0; i < power; ++i) {
                 bytes *= 1024;
             }

@@ -20,7 +20,8 @@ inline std::string iso_utc_now() {
 std::optional<std::int64_t> parse_timestamp(std::string_view text);
 // Parses "500ms", "10s", "30m", "168h", "7d" (and a bare number of seconds when allowed).
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
-// Parses "64MiB", "5MB", "1k", "1024": powers of 1024, case-insensitive units.
-std::optional<std::int64_t> parse_size(std::string_view text);
+// Parses "64MiB", "5MB", "1k", "1.5g": powers of 1024, case-insensitive units; a bare number
+// counts `bare_unit` bytes (Spark reads some settings' bare numbers as KiB or MiB).
+std::optional<std::int64_t> parse_size(std::string_view text, std::int64_t bare_unit = 1);
 
 }  // namespace spot

@@ -196,7 +196,7 @@ std::optional<OptionValue> Validator::parse_text(const std::string& text,
                     text);
                 return std::nullopt;
             }
-            if (!within(*v, d.min, d.max, parse_size)) {
+            if (!within(*v, d.min, d.max, [](std::string_view t) { return parse_size(t); })) {
                 why = fmt::format("size {} is out of range{}", text, range_text(d));
                 return std::nullopt;
             }

@@ -1,6 +1,7 @@
 #include "normalize/spark_properties.hpp"
 
 #include <spot/text.hpp>
+#include <spot/time.hpp>
 
 #include <algorithm>
 #include <array>
@@ -61,40 +62,9 @@ std::optional<std::pair<double, std::string>> number_and_unit(std::string_view t
     return std::make_pair(v, lower(trim(std::string_view(end, text.data() + text.size() - end))));
 }
 
-std::optional<boost::json::value> bytes(std::string_view text, double bare_unit) {
-    auto nu = number_and_unit(text);
-    if (!nu) {
-        return std::nullopt;
-    }
-    static const std::pair<std::string_view, double> kUnits[] = {
-        {"b", 1.0},
-        {"k", 1024.0},
-        {"kb", 1024.0},
-        {"kib", 1024.0},
-        {"m", 1048576.0},
-        {"mb", 1048576.0},
-        {"mib", 1048576.0},
-        {"g", 1073741824.0},
-        {"gb", 1073741824.0},
-        {"gib", 1073741824.0},
-        {"t", 1099511627776.0},
-        {"tb", 1099511627776.0},
-        {"p", 1125899906842624.0},
-        {"pb", 1125899906842624.0},
-    };
-    double factor = 0;
-    if (nu->second.empty()) {
-        factor = bare_unit;
-    }
-    for (auto [u, f] : kUnits) {
-        if (nu->second == u) {
-            factor = f;
-        }
-    }
-    if (factor == 0 || nu->first * factor > 9.0e18) {
-        return std::nullopt;
-    }
-    return boost::json::value(static_cast<std::int64_t>(nu->first * factor));
+std::optional<boost::json::value> bytes(std::string_view text, std::int64_t bare_unit) {
+    auto n = parse_size(text, bare_unit);
+    return n ? std::optional<boost::json::value>(*n) : std::nullopt;
 }
 
 std::optional<boost::json::value> millis(std::string_view text) {
@@ -146,9 +116,9 @@ std::optional<boost::json::value> type_property(std::string_view text, PropertyT
             }
             return std::nullopt;
         }
-        case PropertyType::Bytes: return bytes(text, 1.0);
-        case PropertyType::KiB: return bytes(text, 1024.0);
-        case PropertyType::MiB: return bytes(text, 1048576.0);
+        case PropertyType::Bytes: return bytes(text, 1);
+        case PropertyType::KiB: return bytes(text, 1024);
+        case PropertyType::MiB: return bytes(text, 1 << 20);
         case PropertyType::Seconds: return millis(text);
     }
     return std::nullopt;

@@ -32,6 +32,14 @@ TEST_CASE("sizes use powers of 1024 and accept bare bytes", "[unit][time]") {
     CHECK_FALSE(spot::parse_size("99999999PB"));
 }
 
+TEST_CASE("a bare size counts the caller's unit, a size with a unit ignores it", "[unit][time]") {
+    CHECK(spot::parse_size("384", 1 << 20) == 384LL << 20);  // spark.executor.memoryOverhead
+    CHECK(spot::parse_size("32", 1024) == 32 * 1024);        // spark.shuffle.file.buffer
+    CHECK(spot::parse_size("2g", 1 << 20) == 2LL << 30);
+    CHECK(spot::parse_size("1.5", 1024) == 1536);
+    CHECK_FALSE(spot::parse_size("9000000", 1LL << 40));  // past 2^63
+}
+
 TEST_CASE("times are written as ISO 8601 UTC with milliseconds", "[unit][time]") {
     spot::SysMillis t{milliseconds(1422981759269)};
     CHECK(spot::iso_utc(t) == "2015-02-03T16:42:39.269Z");
