@@ -142,9 +142,16 @@ TEST_CASE("the eventlog source rebuilds exactly what a real History Server 3.5.9
                 by_id[std::string(e.at("id").as_string())] = e;
             }
             const auto executors = get(port, base + "/allexecutors");
+            std::vector<std::string> server_order;
             for (const auto& e : executors.as_array()) {
                 compare("allexecutors", e, by_id[std::string(e.at("id").as_string())], t);
+                server_order.emplace_back(e.at("id").as_string());
             }
+            std::vector<std::string> my_order;
+            for (const auto& e : mine.at("allexecutors").as_array()) {
+                my_order.emplace_back(e.at("id").as_string());
+            }
+            CHECK(my_order == server_order);  // the raw document lists them as the server does
             std::map<std::pair<std::int64_t, std::int64_t>, json::value> stages;
             for (const auto& s : mine.at("stages").as_array()) {
                 stages[{s.at("stageId").as_int64(), s.at("attemptId").as_int64()}] = s;

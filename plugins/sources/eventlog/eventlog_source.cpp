@@ -3,6 +3,8 @@
 #include <set>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <unistd.h>
 
@@ -164,66 +166,112 @@ asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
         }
         queue.progress();
     }
-    // 2. One application at a time: its logs parsed whole, with its earlier unchanged attempts
-    //    (so that the Run has all), assembled and submitted before the next one is read. Memory
-    //    holds one Run and those in flight, whatever the number of logs in the directory.
-    std::size_t submitted = 0, in_progress = 0;
-    for (const auto& [app, logs] : by_app) {
-        if (queue.stopping()) {
-            break;
-        }
-        std::vector<Attempt> attempts;
-        for (const auto& [attempt_id, e] : logs.by_attempt) {
-            auto a = co_await asio::co_spawn(workers_, parse(this, e), asio::use_awaitable);
-            if (!a) {
-                done_[e.name] = Seen{e.size, e.mtime_ms, ""};
-                auto recorded = co_await queue.fail(a.error(), "", options_.history_host, "parse");
-                if (!recorded) {
-                    co_return recorded.error();
-                }
-                continue;
-            }
-            attempts.push_back(std::move(*a));
-        }
-        for (const auto& e : *listed) {
-            auto it = done_.find(e.name);
-            if (it != done_.end() && it->second.app == app && unchanged(e)) {
-                auto a = co_await asio::co_spawn(workers_, parse(this, e), asio::use_awaitable);
-                if (a && a->app_id == app) {
-                    attempts.push_back(std::move(*a));
-                }
+    // 2. `parse_concurrency` applications at a time (lanes taking every n-th application): its
+    //    logs parsed whole, with its earlier unchanged attempts (so that the Run has all),
+    //    assembled and submitted before the lane reads its next one. Memory holds one Run per
+    //    lane and those in flight, whatever the number of logs in the directory.
+    std::vector<const std::pair<const std::string, AppLogs>*> apps;
+    for (const auto& entry : by_app) {
+        apps.push_back(&entry);
+    }
+    Tally tally;
+    auto lane = [&](std::size_t first) -> asio::awaitable<Result<void>> {
+        for (std::size_t i = first; i < apps.size() && !queue.stopping();
+             i += options_.parse_concurrency) {
+            const auto& [app, logs] = *apps[i];
+            auto taken =
+                co_await take_app(queue, app, logs.by_attempt, logs.dropped, *listed, tally);
+            if (!taken) {
+                co_return taken.error();
             }
         }
-        if (attempts.empty()) {
-            continue;
+        co_return Result<void>{};
+    };
+    // Not for no applications at all: a parallel group of no operations never completes.
+    if (!apps.empty()) {
+        auto ex = co_await asio::this_coro::executor;
+        using Op = decltype(asio::co_spawn(ex, lane(0), asio::deferred));
+        std::vector<Op> lanes;
+        for (std::size_t k = 0; k < std::min(options_.parse_concurrency, apps.size()); ++k) {
+            lanes.push_back(asio::co_spawn(ex, lane(k), asio::deferred));
         }
-        auto dropped =
-            drop_duplicate_attempts(app, attempts);  // an unchanged log of the same attempt
-        dropped.insert(dropped.end(), logs.dropped.begin(), logs.dropped.end());
-        const bool complete = std::all_of(attempts.begin(), attempts.end(), [](const Attempt& a) {
-            return a.attempt.at("completed").as_bool();
-        });
-        if (!complete) {
-            ++in_progress;  // no application end yet: taken once it has one
-            continue;
+        auto [order, exceptions, results] =
+            co_await asio::experimental::make_parallel_group(std::move(lanes))
+                .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+        (void)order;
+        for (std::size_t k = 0; k < results.size(); ++k) {
+            if (exceptions[k]) {
+                std::rethrow_exception(exceptions[k]);
+            }
+            if (!results[k]) {
+                co_return results[k].error();
+            }
         }
-        Run run = assemble(std::move(attempts));
-        for (const auto& e : dropped) {  // remembered with the run: not read again unchanged
-            run.checkpoint.as_object()["logs"].as_array().push_back(
-                json::object{{"name", e.name},
-                             {"size", e.size},
-                             {"mtime_ms", e.mtime_ms},
-                             {"app", app}});
-        }
-        if (!selected_(std::string(run.app.at("name").as_string()))) {
-            commit(run.checkpoint);
-            continue;
-        }
-        co_await queue.submit(std::move(run));
-        ++submitted;
     }
     log_->info("pass listed logs={} new={} runs={} in_progress={}", listed->size(), fresh,
-               submitted, in_progress);
+               tally.submitted, tally.in_progress);
+    co_return Result<void>{};
+}
+
+asio::awaitable<Result<void>> EventLogSource::take_app(
+    RunQueue& queue,
+    const std::string& app,
+    const std::map<std::string, LogEntry>& by_attempt,
+    const std::vector<LogEntry>& dropped_logs,
+    const std::vector<LogEntry>& listed,
+    Tally& tally) {
+    auto unchanged = [&](const LogEntry& e) {
+        auto it = done_.find(e.name);
+        return it != done_.end() && it->second.size == e.size && it->second.mtime_ms == e.mtime_ms;
+    };
+    std::vector<Attempt> attempts;
+    for (const auto& [attempt_id, e] : by_attempt) {
+        auto a = co_await asio::co_spawn(workers_, parse(this, e), asio::use_awaitable);
+        if (!a) {
+            done_[e.name] = Seen{e.size, e.mtime_ms, ""};
+            auto recorded = co_await queue.fail(a.error(), "", options_.history_host, "parse");
+            if (!recorded) {
+                co_return recorded.error();
+            }
+            continue;
+        }
+        attempts.push_back(std::move(*a));
+    }
+    for (const auto& e : listed) {
+        auto it = done_.find(e.name);
+        if (it != done_.end() && it->second.app == app && unchanged(e)) {
+            auto a = co_await asio::co_spawn(workers_, parse(this, e), asio::use_awaitable);
+            if (a && a->app_id == app) {
+                attempts.push_back(std::move(*a));
+            }
+        }
+    }
+    if (attempts.empty()) {
+        co_return Result<void>{};
+    }
+    auto dropped = drop_duplicate_attempts(app, attempts);  // an unchanged log of the same attempt
+    dropped.insert(dropped.end(), dropped_logs.begin(), dropped_logs.end());
+    const bool complete = std::all_of(attempts.begin(), attempts.end(), [](const Attempt& a) {
+        return a.attempt.at("completed").as_bool();
+    });
+    if (!complete) {
+        ++tally.in_progress;  // no application end yet: taken once it has one
+        co_return Result<void>{};
+    }
+    Run run = assemble(std::move(attempts));
+    for (const auto& e : dropped) {  // remembered with the run: not read again unchanged
+        run.checkpoint.as_object()["logs"].as_array().push_back(
+            json::object{{"name", e.name},
+                         {"size", e.size},
+                         {"mtime_ms", e.mtime_ms},
+                         {"app", app}});
+    }
+    if (!selected_(std::string(run.app.at("name").as_string()))) {
+        commit(run.checkpoint);
+        co_return Result<void>{};
+    }
+    co_await queue.submit(std::move(run));
+    ++tally.submitted;
     co_return Result<void>{};
 }
 

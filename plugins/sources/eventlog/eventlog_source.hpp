@@ -19,6 +19,7 @@ struct EventLogOptions {
     // A processed log that left the directory is forgotten once its mtime is this old, so that
     // the state follows what Spark's cleaner keeps rather than growing forever.
     std::chrono::milliseconds forget_after{30LL * 24 * 3'600'000};
+    std::size_t parse_concurrency = 2;  // applications read at once (worker pool)
 };
 
 class EventLogSource final : public Source {
@@ -45,6 +46,17 @@ class EventLogSource final : public Source {
     static asio::awaitable<Result<Attempt>> parse(EventLogSource* self, LogEntry entry);
     // The application a log belongs to, from its first events (worker pool).
     static asio::awaitable<Result<LogIdentity>> identify(EventLogSource* self, LogEntry entry);
+    struct Tally {
+        std::size_t submitted = 0, in_progress = 0;
+    };
+    // Parses one application's new logs and its earlier unchanged ones, and submits the Run
+    // when every attempt has ended.
+    asio::awaitable<Result<void>> take_app(RunQueue& queue,
+                                           const std::string& app,
+                                           const std::map<std::string, LogEntry>& by_attempt,
+                                           const std::vector<LogEntry>& dropped_logs,
+                                           const std::vector<LogEntry>& listed,
+                                           Tally& tally);
     // All attempts of one application as one Run.
     Run assemble(std::vector<Attempt> attempts) const;
     // Drops from the state the logs gone from the directory for longer than forget_after.

@@ -35,6 +35,15 @@ constexpr spot_option_decl kOptions[] = {
            nullptr,
            "1h",
            "36500d"),
+    option("parse_concurrency",
+           SPOT_OPT_INT,
+           "2",
+           "Applications whose logs are read at once on the worker pool (each holds one Run in "
+           "memory while it is read).",
+           0,
+           nullptr,
+           "1",
+           "64"),
 };
 
 std::unique_ptr<Plugin> create(const PluginContext& ctx, const Options& options) {
@@ -43,7 +52,8 @@ std::unique_ptr<Plugin> create(const PluginContext& ctx, const Options& options)
                       options.str("exclude"),
                       options.str("history_host"),
                       static_cast<std::size_t>(options.integer("max_line_size")),
-                      options.duration("forget_after")};
+                      options.duration("forget_after"),
+                      static_cast<std::size_t>(options.integer("parse_concurrency"))};
     return std::make_unique<EventLogSource>(ctx, std::move(o));
 }
 

@@ -758,8 +758,12 @@ json::object RunBuilder::attempt(std::int64_t last_updated_ms) const {
     a["endTimeEpoch"] = end_ ? end : -1;
     a["lastUpdatedEpoch"] = last_updated_ms;
 
+    // The History Server's order for a finished application (checked on every fixture log
+    // against a live 3.5.9 server): by id as a string, "1" < "10" < "2" < "driver".
+    std::vector<std::string> order = executor_order_;
+    std::sort(order.begin(), order.end());
     json::array executors;
-    for (const auto& id : executor_order_) {
+    for (const auto& id : order) {
         const Executor& x = executors_.at(id);
         // The 3.5 server reports the driver's totalDuration as the attempt's duration and its
         // totalGCTime as its TotalGCTime peak, not as sums over tasks (checked on every
