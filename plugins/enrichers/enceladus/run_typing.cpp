@@ -37,17 +37,6 @@ std::optional<json::value> number_of(std::string_view s) {
     return std::nullopt;
 }
 
-// Spark memory sizes: "4g", "512m", "2048" (bare: `bare_unit` bytes).
-std::optional<std::int64_t> memory_bytes(std::string_view s, std::int64_t bare_unit) {
-    s = trim(s);
-    if (!s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos) {
-        std::int64_t v = 0;
-        std::from_chars(s.data(), s.data() + s.size(), v);
-        return v * bare_unit;
-    }
-    return parse_size(s);
-}
-
 // Flags whose values are secrets or identify a run's input (SPEC §6; the rest-api-* spellings
 // are the same flags after Menas became the REST API in Enceladus 3).
 bool secret_flag(std::string_view flag) {
@@ -246,11 +235,11 @@ void type_additional_info(json::object& info) {
                 v = n->to_number<double>() / 100.0;
             }
         } else if (k.ends_with("_memory_overhead")) {
-            if (auto b = memory_bytes(text, 1 << 20)) {
+            if (auto b = parse_size(text, 1 << 20)) {
                 v = *b;
             }
         } else if (k.ends_with("_memory")) {
-            if (auto b = memory_bytes(text, 1)) {
+            if (auto b = parse_size(text)) {
                 v = *b;
             }
         } else if (k == "enceladus_info_date") {
