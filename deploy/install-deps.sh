@@ -17,6 +17,7 @@ packages=(
     curl ca-certificates python3 python3-venv openjdk-17-jre-headless systemd
     maven unzip openssl procps util-linux time
     chromium fonts-dejavu-core
+    mmdebstrap clang-format
 )
 
 if [[ ${1:-} == --runtime ]]; then
