@@ -2,8 +2,10 @@
 # Indexing throughput of the elasticsearch sink into one real node (DESIGN §7), against the
 # node's own ceiling: the same agg documents (real ones, from the fixture logs, replicated under
 # new ids to at least MIN_DOCS) sent by curl as concurrent 500-document _bulk requests into an
-# index with the same template. Prints both rates and their ratio.
-#   tests/bench/es_bench.sh [BUILD_DIR] [MIN_DOCS=20000] [opensearch|elasticsearch] [BULKS=2] [RUNS_IN_FLIGHT=64]
+# index with the same template. Prints both rates, their ratio, and the node's CPU time per
+# document (its JVM's user+system time over each phase).
+#   tests/bench/es_bench.sh [BUILD_DIR] [MIN_DOCS=20000] [PRODUCT=opensearch] [BULKS=2] [RUNS_IN_FLIGHT=64]
+# PRODUCT: opensearch, opensearch3, elasticsearch or elasticsearch9 (tests/integration/search.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build} want=${2:-20000} product=${3:-opensearch} bulks=${4:-2} writers=${5:-64}
@@ -35,6 +37,14 @@ base=$(wc -l <"$work/docs/agg.jsonl")
 tests/integration/search.sh start "$product" "$work/node" >/dev/null
 port=$(sed -n 's/port=\([0-9]*\).*/\1/p' "$work/node/state")
 url=http://127.0.0.1:$port
+# CPU seconds the node's JVM has used (the process started with the node's data path).
+node_cpu() {
+    local data pid
+    data="path.data=$(cat "$work/node/base")/data"
+    pid=$(pgrep -f -- "$data" | while read -r p; do
+        [[ $(readlink "/proc/$p/exe") == */java ]] && echo "$p"; done | head -1)
+    awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$pid/stat"
+}
 cat >"$work/sink.yaml" <<YAML
 state_dir: $work/sink-state
 admin_listen: ""
@@ -80,13 +90,16 @@ while n < want:
 if lines:
     open(f"{out}/{part:05d}.ndjson", "w").write("\n".join(lines) + "\n")
 PY
+c0=$(node_cpu)
 t0=$(date +%s.%N)
 ls "$work"/bulk/*.ndjson | xargs -P "$bulks" -I{} curl -s -o /dev/null -H 'Content-Type: application/x-ndjson' --data-binary @{} "$url/_bulk"
 t1=$(date +%s.%N)
+c1=$(node_cpu)
 ceiling_count=$(curl -s -XPOST "$url/bench_ceiling/_refresh" >/dev/null; curl -s "$url/bench_ceiling/_count" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
 spot=$("$build/bin/es_sink_bench" "$work/sink.yaml" "$work/docs/agg.jsonl" "$want" "$writers" 2>/dev/null)
+c2=$(node_cpu)
 spot_count=$(curl -s -XPOST "$url/bench_spot/_refresh" >/dev/null; curl -s "$url/bench_spot/_count" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
-python3 - "$spot" "$t0" "$t1" "$ceiling_count" "$spot_count" "$bulks" <<'PY'
+python3 - "$spot" "$t0" "$t1" "$ceiling_count" "$spot_count" "$bulks" "$c0" "$c1" "$c2" <<'PY'
 import sys
 f = dict(kv.split("=") for kv in sys.argv[1].split())
 ceiling_s = float(sys.argv[3]) - float(sys.argv[2])
@@ -95,4 +108,7 @@ ours = float(f["docs_per_s"])
 print(f"ceiling (curl, {sys.argv[6]} x 500-document bulks at once): {sys.argv[4]} documents in {ceiling_s:.1f} s = {ceiling:.0f} docs/s")
 print(f"spot sink ({f['writers']} runs in flight): {sys.argv[5]} documents stored, {f['docs']} sent in {float(f['seconds']):.1f} s = {ours:.0f} docs/s"
       f" = {100 * ours / ceiling:.0f}% of the ceiling (target >= 80%)")
+c0, c1, c2 = map(float, sys.argv[7:10])
+print(f"node CPU per document: {1000 * (c1 - c0) / int(sys.argv[4]):.2f} ms under curl, "
+      f"{1000 * (c2 - c1) / int(f['docs']):.2f} ms under the spot sink")
 PY

@@ -110,5 +110,6 @@ python3 tests/bench/whatif_pairs.py "$build/bin/spotd" tests/fixtures/recurring-
 
 echo
 tests/bench/history_bench.sh "$build" 520 8
-tests/bench/es_bench.sh "$build" 20000 opensearch 2 200
-tests/bench/es_bench.sh "$build" 20000 elasticsearch 2 200
+for product in opensearch opensearch3 elasticsearch elasticsearch9; do
+    tests/bench/es_bench.sh "$build" 20000 "$product" 2 200
+done
