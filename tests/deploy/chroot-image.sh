@@ -32,6 +32,15 @@ if [[ ! -f $base ]] || [[ -n $(find "$base" -mtime +7) ]]; then
     mv "$base.tmp.tar" "$base"
 fi
 
+# Whatever is still mounted under WORK (a run killed before its trap): unmounted before any
+# rm -rf there, which would otherwise reach into the machine's /dev, ccache or .deb cache.
+unmount_stale() {
+    local m
+    while read -r m; do umount -l "$m" 2>/dev/null || true; done < <(
+        awk -v w="$work/" 'index($2, w) == 1 { print $2 }' /proc/self/mounts | sort -r)
+}
+unmount_stale
+
 mounts=()
 unmount_all() {
     local i
@@ -86,7 +95,8 @@ for line in "${lines[@]}"; do
         name=$(sed -n 's/.* AS \(.*\)/\1/p' <<<"$arg")
         root=$work/stage-${name:-final}
         say "FROM $arg -> $root"
-        rm -rf "$root" && mkdir -p "$root" && tar -C "$root" -xf "$base"
+        unmount_stale
+        rm -rf --one-file-system "$root" && mkdir -p "$root" && tar -C "$root" -xf "$base"
         enter "$root"
         [[ -n $name ]] && stage_root[$name]=$root
         user=root dir=/
