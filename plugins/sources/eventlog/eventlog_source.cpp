@@ -123,10 +123,6 @@ asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
         co_return listed.error();
     }
     forget_removed(*listed);
-    auto unchanged = [&](const LogEntry& e) {
-        auto it = done_.find(e.name);
-        return it != done_.end() && it->second.size == e.size && it->second.mtime_ms == e.mtime_ms;
-    };
     // 1. Which application each new or changed log belongs to, from its first events (names
     //    cannot be trusted: YARN ids contain '_' too). Cheap: no log is parsed whole yet.
     struct AppLogs {
@@ -213,6 +209,11 @@ asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
     co_return Result<void>{};
 }
 
+bool EventLogSource::unchanged(const LogEntry& e) const {
+    auto it = done_.find(e.name);
+    return it != done_.end() && it->second.size == e.size && it->second.mtime_ms == e.mtime_ms;
+}
+
 asio::awaitable<Result<void>> EventLogSource::take_app(
     RunQueue& queue,
     const std::string& app,
@@ -220,10 +221,6 @@ asio::awaitable<Result<void>> EventLogSource::take_app(
     const std::vector<LogEntry>& dropped_logs,
     const std::vector<LogEntry>& listed,
     Tally& tally) {
-    auto unchanged = [&](const LogEntry& e) {
-        auto it = done_.find(e.name);
-        return it != done_.end() && it->second.size == e.size && it->second.mtime_ms == e.mtime_ms;
-    };
     std::vector<Attempt> attempts;
     for (const auto& [attempt_id, e] : by_attempt) {
         auto a = co_await asio::co_spawn(workers_, parse(this, e), asio::use_awaitable);

@@ -46,6 +46,8 @@ class EventLogSource final : public Source {
     static asio::awaitable<Result<Attempt>> parse(EventLogSource* self, LogEntry entry);
     // The application a log belongs to, from its first events (worker pool).
     static asio::awaitable<Result<LogIdentity>> identify(EventLogSource* self, LogEntry entry);
+    // Processed before with the same size and modification time.
+    [[nodiscard]] bool unchanged(const LogEntry& e) const;
     struct Tally {
         std::size_t submitted = 0, in_progress = 0;
     };
