@@ -3,6 +3,8 @@
 #include <spot/json_fields.hpp>
 
 #include <algorithm>
+#include <map>
+#include <utility>
 
 namespace spot::aggregators::analyze {
 
@@ -176,30 +178,42 @@ AttemptFacts attempt_facts(const json::object& attempt, const AttemptTasks* task
     // Without distributions, the task timings give the spreads, quantiles taken as the History
     // Server takes them (the value at index min(q x count, count - 1) of the sorted values of
     // successful tasks).
+    // From the stages' summaries: the failed tasks' time and all tasks' time (local mode); a
+    // pass over a stage's tasks only for the spreads it has no distribution for.
+    double timed_task_ms = 0;
     if (tasks != nullptr) {
         f.tasks = tasks;
         f.failure_reasons = tasks->failure_reasons;
+        std::map<std::pair<std::int64_t, std::int64_t>, StageFacts*> by_id;
+        for (auto& st : f.stages) {
+            by_id.emplace(std::pair{st.id, st.attempt}, &st);
+        }
+        std::vector<double> duration, input, shuffle;
         for (const auto& ts : tasks->stages) {
-            std::vector<double> duration, input, shuffle;
-            for (const auto& t : ts.tasks) {
-                if (!t.succeeded) {
-                    f.failed_task_ms += static_cast<double>(t.duration_ms);
-                    continue;
-                }
-                duration.push_back(static_cast<double>(t.duration_ms));
-                input.push_back(static_cast<double>(t.input_bytes));
-                shuffle.push_back(static_cast<double>(t.shuffle_read_bytes));
+            const auto summary = summary_of(ts);
+            timed_task_ms += summary.duration_ms;
+            f.failed_task_ms += summary.failed_ms;
+            const auto it = by_id.find({ts.stage_id, ts.attempt_id});
+            StageFacts* st = it != by_id.end() ? it->second : nullptr;
+            if (st == nullptr || (st->task_duration.known && st->input_per_task.known &&
+                                  st->shuffle_read_per_task.known)) {
+                continue;
             }
-            for (auto& st : f.stages) {
-                if (st.id != ts.stage_id || st.attempt != ts.attempt_id) {
-                    continue;
+            duration.clear();
+            input.clear();
+            shuffle.clear();
+            for (const auto& t : ts.tasks) {
+                if (t.succeeded) {
+                    duration.push_back(static_cast<double>(t.duration_ms));
+                    input.push_back(static_cast<double>(t.input_bytes));
+                    shuffle.push_back(static_cast<double>(t.shuffle_read_bytes));
                 }
-                for (auto [spread, values] : {std::pair{&st.task_duration, &duration},
-                                              std::pair{&st.input_per_task, &input},
-                                              std::pair{&st.shuffle_read_per_task, &shuffle}}) {
-                    if (!spread->known) {
-                        *spread = spread_of(*values);
-                    }
+            }
+            for (auto [spread, values] :
+                 {std::pair{&st->task_duration, &duration}, std::pair{&st->input_per_task, &input},
+                  std::pair{&st->shuffle_read_per_task, &shuffle}}) {
+                if (!spread->known) {
+                    *spread = spread_of(*values);
                 }
             }
         }
@@ -212,15 +226,7 @@ AttemptFacts attempt_facts(const json::object& attempt, const AttemptTasks* task
             task_ms += st.run_ms;
             gc_ms += st.gc_ms;
         }
-        if (tasks != nullptr) {
-            task_ms = 0;
-            for (const auto& ts : tasks->stages) {
-                for (const auto& t : ts.tasks) {
-                    task_ms += static_cast<double>(t.duration_ms);
-                }
-            }
-        }
-        f.executors.front().task_ms = task_ms;
+        f.executors.front().task_ms = tasks != nullptr ? timed_task_ms : task_ms;
         f.executors.front().gc_ms = gc_ms;
     }
     // Time outside every stage (driver work) and the critical path per group of stages.

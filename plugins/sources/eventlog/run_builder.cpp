@@ -482,7 +482,7 @@ void RunBuilder::record_timing(const TaskEnd& t, bool success, bool killed) {
     const StageKey key{t.stage, t.stage_attempt};
     auto [st, new_stage] = task_stage_index_.try_emplace(key, tasks_.stages.size());
     if (new_stage) {
-        tasks_.stages.push_back(StageTasks{t.stage, t.stage_attempt, {}});
+        tasks_.stages.push_back(StageTasks{t.stage, t.stage_attempt, {}, StageTaskSummary{}});
     }
     auto [ex, new_executor] =
         task_executor_index_.try_emplace(t.executor,
@@ -490,10 +490,12 @@ void RunBuilder::record_timing(const TaskEnd& t, bool success, bool killed) {
     if (new_executor) {
         tasks_.executors.push_back(t.executor);
     }
-    tasks_.stages[st->second].tasks.push_back(
+    auto& stage = tasks_.stages[st->second];
+    stage.tasks.push_back(
         TaskTiming{t.launch, t.finish > t.launch ? t.finish - t.launch : 0, ex->second, success,
                    t.has_metrics ? t.metrics[kInputBytes] : 0,
                    t.has_metrics ? t.metrics[kRemoteRead] + t.metrics[kLocalRead] : 0});
+    add_to(*stage.summary, stage.tasks.back());
     if (!success && !killed) {
         // The first line of the failure, bounded: one entry per distinct cause.
         std::string why = t.class_name.empty() ? t.reason : t.class_name;

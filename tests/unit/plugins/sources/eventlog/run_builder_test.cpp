@@ -89,6 +89,22 @@ TEST_CASE("every complete log of the fixtures becomes an attempt with executors 
         CHECK(a.at("stages").as_array().size() >= 1);
         CHECK(a.at("environment").at("sparkProperties").as_array().size() > 5);
         CHECK(a.at("appSparkVersion") == "3.5.9");
+        // The summary kept as tasks arrived equals one taken over the tasks afterwards.
+        const auto tasks = r->run.take_tasks();
+        CHECK_FALSE(tasks.stages.empty());
+        for (const auto& s : tasks.stages) {
+            REQUIRE(s.summary.has_value());
+            StageTaskSummary again;
+            for (const auto& t : s.tasks) {
+                add_to(again, t);
+            }
+            CHECK(s.summary->tasks == static_cast<std::int64_t>(s.tasks.size()));
+            CHECK(s.summary->first_launch_ms == s.tasks.front().launch_ms);  // in launch order
+            CHECK(s.summary->last_finish_ms == again.last_finish_ms);
+            CHECK(s.summary->duration_ms == again.duration_ms);
+            CHECK(s.summary->longest_ms == again.longest_ms);
+            CHECK(s.summary->failed_ms == again.failed_ms);
+        }
         ++parsed;
     }
     CHECK(parsed == 11);
