@@ -105,8 +105,11 @@ pipelines:
 EOF
 "$build/bin/spotd" --once --config "$work/corpus.yaml" >/dev/null 2>&1
 "$build/bin/regression_bench" "$work/corpus-out/agg.jsonl"
-echo "-- the analysis what-if against pairs of corpus runs that differ only in executors"
+echo "-- the analysis what-if against pairs of runs that differ only in executors (target: <= 20%)"
+echo "   the recurring corpus (CPU-bound jobs; on 2 cores more executors cannot mean more CPU):"
 python3 tests/bench/whatif_pairs.py "$build/bin/spotd" tests/fixtures/recurring-corpus | tail -1
+echo "   the what-if pairs corpus (a job whose tasks wait on a service; slots are what limits it):"
+python3 tests/bench/whatif_pairs.py "$build/bin/spotd" tests/fixtures/whatif-pairs | tail -1
 
 echo
 tests/bench/history_bench.sh "$build" 520 8

@@ -5,9 +5,11 @@ shuffle partitions and memory) at different executor counts, made by
 A's what-if predicts B's duration at B's executor count; the error is against B's measured
 duration (both from the event logs, as spotd analyze reports them).
 
-  tests/bench/whatif_pairs.py SPOTD CORPUS_DIR     (CORPUS_DIR holds manifest.jsonl and events/)
+  tests/bench/whatif_pairs.py SPOTD CORPUS_DIR [MAX_MEDIAN]
+      CORPUS_DIR holds manifest.jsonl and events/
 
-Prints one line per pair and the median absolute error.
+Prints one line per pair and the median absolute error; with MAX_MEDIAN (0.2 for 20%), exits 1
+when the median error is above it.
 """
 import collections
 import json
@@ -18,14 +20,17 @@ import sys
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
     spotd, corpus = sys.argv[1], pathlib.Path(sys.argv[2])
     runs = [json.loads(l) for l in open(corpus / "manifest.jsonl") if l.strip()]
     runs = [r for r in runs if r.get("status") == "ok" and (corpus / "events" / r["log"]).exists()]
-    out = subprocess.run([spotd, "analyze", "--format", "json"] +
-                         [str(corpus / "events" / r["log"]) for r in runs],
-                         capture_output=True, text=True, check=False).stdout
+    done = subprocess.run([spotd, "analyze", "--format", "json"] +
+                          [str(corpus / "events" / r["log"]) for r in runs],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"whatif_pairs.py: spotd analyze exited {done.returncode}: {done.stderr}")
+    out = done.stdout
     analysis = {}
     for line in out.splitlines():
         o = json.loads(line)
@@ -56,8 +61,11 @@ def main():
                       f"measured {actual_b / 1000:6.1f} s, error {err:+.1%}")
     if not errors:
         sys.exit("whatif_pairs.py: no pair of runs that differ only in executors")
-    print(f"pairs={len(errors)} median_abs_error={statistics.median(errors):.1%} "
+    median = statistics.median(errors)
+    print(f"pairs={len(errors)} median_abs_error={median:.1%} "
           f"within_20%={sum(e <= 0.2 for e in errors)}/{len(errors)}")
+    if len(sys.argv) == 4 and median > float(sys.argv[3]):
+        sys.exit(f"whatif_pairs.py: median error {median:.1%} is above {float(sys.argv[3]):.0%}")
 
 
 if __name__ == "__main__":
