@@ -2,9 +2,9 @@
 
 #include <set>
 
+#include <spot/all_of.hpp>
+
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <unistd.h>
 
@@ -183,25 +183,14 @@ asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
         }
         co_return Result<void>{};
     };
-    // Not for no applications at all: a parallel group of no operations never completes.
-    if (!apps.empty()) {
-        auto ex = co_await asio::this_coro::executor;
-        using Op = decltype(asio::co_spawn(ex, lane(0), asio::deferred));
-        std::vector<Op> lanes;
-        for (std::size_t k = 0; k < std::min(options_.parse_concurrency, apps.size()); ++k) {
-            lanes.push_back(asio::co_spawn(ex, lane(k), asio::deferred));
-        }
-        auto [order, exceptions, results] =
-            co_await asio::experimental::make_parallel_group(std::move(lanes))
-                .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
-        (void)order;
-        for (std::size_t k = 0; k < results.size(); ++k) {
-            if (exceptions[k]) {
-                std::rethrow_exception(exceptions[k]);
-            }
-            if (!results[k]) {
-                co_return results[k].error();
-            }
+    std::vector<asio::awaitable<Result<void>>> lanes;
+    for (std::size_t k = 0; k < std::min(options_.parse_concurrency, apps.size()); ++k) {
+        lanes.push_back(lane(k));
+    }
+    const auto results = co_await all_of(std::move(lanes));
+    for (const auto& r : results) {
+        if (!r) {
+            co_return r.error();
         }
     }
     log_->info("pass listed logs={} new={} runs={} in_progress={}", listed->size(), fresh,

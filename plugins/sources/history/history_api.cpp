@@ -1,11 +1,9 @@
 #include "history_api.hpp"
 
+#include <spot/all_of.hpp>
 #include <spot/time.hpp>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -161,27 +159,17 @@ asio::awaitable<Result<json::object>> HistoryApi::details(json::object app) {
     if (!attempts) {
         co_return attempts.error();
     }
-    auto ex = co_await asio::this_coro::executor;
-    using Op = decltype(asio::co_spawn(ex, get({}, {}), asio::deferred));
-    std::vector<Op> ops;
+    std::vector<asio::awaitable<Result<json::value>>> requests;
     for (const auto& a : **attempts) {
         const std::string base = attempt_path(id, a.as_object());
         for (const auto& part : kParts) {
-            ops.push_back(asio::co_spawn(ex,
-                                         get(base + "/" + part.name + part.query, part.name, true),
-                                         asio::deferred));
+            requests.push_back(get(base + "/" + part.name + part.query, part.name, true));
         }
     }
-    auto [order, exceptions, results] =
-        co_await asio::experimental::make_parallel_group(std::move(ops))
-            .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
-    (void)order;
-    for (std::size_t i = 0; i < results.size(); ++i) {
-        if (exceptions[i]) {
-            std::rethrow_exception(exceptions[i]);
-        }
-        if (!results[i]) {
-            co_return results[i].error();
+    auto results = co_await all_of(std::move(requests));
+    for (const auto& r : results) {
+        if (!r) {
+            co_return r.error();
         }
     }
     std::size_t i = 0;
