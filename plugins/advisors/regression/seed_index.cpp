@@ -1,5 +1,7 @@
 #include "seed_index.hpp"
 
+#include <spot/agg_search.hpp>
+
 #include <boost/json.hpp>
 
 namespace spot::advisors::regression {
@@ -15,19 +17,11 @@ boost::asio::awaitable<Result<std::size_t>> read_agg_index(
     std::size_t read = 0;
     json::value after;
     for (;;) {
-        // search_after on (end time, id): pages past the 10,000 hits of from/size, on both
-        // Elasticsearch and OpenSearch, with no scroll context to clean up.
         json::object query{{"size", kPage},
                            {"query",
                             json::object{
                                 {"exists", json::object{{"field", "attempt.endTimeEpoch"}}}}},
-                           {"sort",
-                            json::array{json::object{{"attempt.endTimeEpoch",
-                                                      json::object{{"order", "asc"},
-                                                                   {"unmapped_type", "long"}}}},
-                                        json::object{{"id.keyword", json::object{{"order", "asc"},
-                                                                                 {"unmapped_type",
-                                                                                  "keyword"}}}}}}};
+                           {"sort", agg_page_sort()}};
         if (!after.is_null()) {
             query["search_after"] = after;
         }

@@ -1,6 +1,7 @@
 #include "es_sink.hpp"
 #include "mappings.hpp"
 
+#include <spot/agg_search.hpp>
 #include <spot/time.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -625,17 +626,9 @@ asio::awaitable<Result<std::optional<std::vector<KnownRun>>>> EsSink::known_runs
                             json::object{{"range", json::object{{"attempt.endTimeEpoch",
                                                                  json::object{{"gte", from_ms},
                                                                               {"lt", to_ms}}}}}}},
-                           // unmapped_type: an index created before any agg document has no such
-                           // fields yet.
-                           {"sort",
-                            json::array{json::object{{"attempt.endTimeEpoch",
-                                                      json::object{{"order", "asc"},
-                                                                   {"unmapped_type", "long"}}}},
-                                        json::object{{"id.keyword", json::object{{"order", "asc"},
-                                                                                 {"unmapped_type",
-                                                                                  "keyword"}}}}}}};
+                           {"sort", agg_page_sort()}};
         if (!after.is_null()) {
-            query["search_after"] = after;  // pages past the 10,000 hits of from/size
+            query["search_after"] = after;
         }
         auto r =
             co_await call("POST", "/" + agg->second + "/_search", json::serialize(query), "search");
