@@ -175,6 +175,30 @@ TEST_CASE("elasticsearch: an index with a tiny field limit is raised and nothing
     }
 }
 
+TEST_CASE("elasticsearch: a stream the sink has no index for is named in the log, once") {
+    const std::size_t attempts = server_attempts();
+    const std::string product = products().front();
+    INFO(product);
+    const auto port = node_port(fs::path(SPOT_SEARCH_DIR) / product);
+    Spotd s;
+    s.write(port, "t9");
+    // spot-aggregate still writes raw documents, but this sink has no raw_index.
+    auto yaml = read_file(s.config);
+    const auto raw = yaml.find("        raw_index: t9_raw\n");
+    REQUIRE(raw != std::string::npos);
+    yaml.erase(raw, std::string("        raw_index: t9_raw\n").size());
+    write_file(s.config, yaml);
+    std::string log;
+    REQUIRE(s.once(&log) == 0);
+    INFO(log);
+    const std::string warning = "documents of stream 'raw' are not stored here";
+    const auto first = log.find(warning);
+    CHECK(first != std::string::npos);
+    CHECK(log.find(warning, first + 1) == std::string::npos);
+    CHECK(count(port, "t9_agg") == static_cast<std::int64_t>(attempts));
+    CHECK(node(port, "GET", "/t9_raw").status == 404);
+}
+
 TEST_CASE("elasticsearch: a mapping conflict becomes an err document naming the run") {
     const std::size_t attempts = server_attempts();
     for (const std::string& product : products()) {

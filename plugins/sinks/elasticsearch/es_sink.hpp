@@ -96,6 +96,7 @@ class EsSink final : public Sink {
     bool ready_ = false, readying_ = false;
     std::string product_;
     std::map<std::string, std::int64_t> field_limits_;  // raised limits, by index
+    std::set<std::string> unrouted_;  // streams without an index here, warned about once
     std::shared_ptr<Batch> open_;
     bool lingering_ = false, draining_ = false;
     int drain_failures_ = 0;          // consecutive failed replays of the spool's first batch
