@@ -6,14 +6,14 @@ the slots are the resource that limits the run. On a 2-core machine, CPU-bound j
 at two busy cores (a third JVM only takes CPU from the others), so pairs of their runs at
 different executor counts measure the machine, not the simulator. Tasks that mostly wait scale
 with slots here as they would on a cluster with the cores to match, which is what the what-if
-assumes. The wait stands for the lookup service (a fixed 200 ms per batch of 100 keys).
+assumes. The wait stands for the lookup service (a fixed 500 ms per batch of 100 keys).
 """
 import time
 
 import __main__ as gen  # the generator: source() and ready() for the grid design's inputs
 
 BATCH_ROWS = 100
-ROUND_TRIP_S = 0.2
+ROUND_TRIP_S = 0.5
 
 
 def job_lookup_enrich(spark, p, work):
