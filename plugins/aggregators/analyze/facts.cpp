@@ -175,11 +175,10 @@ AttemptFacts attempt_facts(const json::object& attempt, const AttemptTasks* task
             f.stages.push_back(std::move(st));
         }
     }
-    // Without distributions, the task timings give the spreads, quantiles taken as the History
-    // Server takes them (the value at index min(q x count, count - 1) of the sorted values of
-    // successful tasks).
-    // From the stages' summaries: the failed tasks' time and all tasks' time (local mode); a
-    // pass over a stage's tasks only for the spreads it has no distribution for.
+    // From the stages' task summaries: the failed tasks' time and all tasks' time (local mode).
+    // A stage without distributions gets its spreads from a pass over its task timings,
+    // quantiles taken as the History Server takes them (the value at index
+    // min(q x count, count - 1) of the sorted values of successful tasks).
     double timed_task_ms = 0;
     if (tasks != nullptr) {
         f.tasks = tasks;
