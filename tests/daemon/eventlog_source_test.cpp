@@ -4,6 +4,7 @@
 #include "support/process.hpp"
 #include "support/shared_fixtures.hpp"
 
+#include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
 using namespace spot::test;
@@ -71,4 +72,29 @@ TEST_CASE(
     CHECK((out + err).find("forgot logs gone from the directory count=1") != std::string::npos);
     CHECK(read_file(dir / "state" / "p.state.json").find("local-1422981780767") ==
           std::string::npos);
+}
+
+TEST_CASE("eventlog: a new attempt's log is read with the earlier attempt's unchanged log",
+          "[daemon][eventlog]") {
+    const auto events = shared_dir() / "fixtures" / "spark" / "spark-events";
+    REQUIRE(fs::exists(events / "local-1430917381535_1"));
+    TempDir dir;
+    fs::create_directories(dir / "logs");
+    fs::copy(events / "local-1430917381535_1", dir / "logs" / "local-1430917381535_1");
+    const auto config = dir / "spot.yaml";
+    write_file(config, "state_dir: " + (dir / "state").string() +
+                           "\nadmin_listen: \"\"\npipelines:\n  p:\n" +
+                           "    source: {plugin: eventlog, dir: " + (dir / "logs").string() +
+                           "}\n" + "    aggregators: [{plugin: spot-aggregate, raw: true}]\n" +
+                           "    sinks: [{plugin: file, dir: " + (dir / "out").string() + "}]\n");
+    REQUIRE(run({SPOTD, "--once", "--config", config.string()}) == 0);
+    auto raw = read_lines(dir / "out" / "raw.jsonl");
+    REQUIRE(raw.size() == 1);
+    CHECK(boost::json::parse(raw[0]).at("_source").at("attempts").as_array().size() == 1);
+    // The second attempt arrives: its Run holds both, the first read again from its log.
+    fs::copy(events / "local-1430917381535_2", dir / "logs" / "local-1430917381535_2");
+    REQUIRE(run({SPOTD, "--once", "--config", config.string()}) == 0);
+    raw = read_lines(dir / "out" / "raw.jsonl");
+    REQUIRE(raw.size() == 2);
+    CHECK(boost::json::parse(raw[1]).at("_source").at("attempts").as_array().size() == 2);
 }

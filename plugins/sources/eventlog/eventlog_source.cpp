@@ -170,13 +170,25 @@ asio::awaitable<Result<void>> EventLogSource::pass(RunQueue& queue) {
     for (const auto& entry : by_app) {
         apps.push_back(&entry);
     }
+    // The unchanged logs processed before, by application: found once per pass, not by a walk
+    // over every listed log for every application (quadratic over a large directory).
+    std::map<std::string, std::vector<LogEntry>> earlier;
+    for (const auto& e : *listed) {
+        if (unchanged(e)) {
+            if (const auto& app = done_.at(e.name).app; !app.empty() && by_app.contains(app)) {
+                earlier[app].push_back(e);
+            }
+        }
+    }
+    static const std::vector<LogEntry> kNone;
     Tally tally;
     auto lane = [&](std::size_t first) -> asio::awaitable<Result<void>> {
         for (std::size_t i = first; i < apps.size() && !queue.stopping();
              i += options_.parse_concurrency) {
             const auto& [app, logs] = *apps[i];
-            auto taken =
-                co_await take_app(queue, app, logs.by_attempt, logs.dropped, *listed, tally);
+            const auto it = earlier.find(app);
+            auto taken = co_await take_app(queue, app, logs.by_attempt, logs.dropped,
+                                           it != earlier.end() ? it->second : kNone, tally);
             if (!taken) {
                 co_return taken.error();
             }
@@ -208,7 +220,7 @@ asio::awaitable<Result<void>> EventLogSource::take_app(
     const std::string& app,
     const std::map<std::string, LogEntry>& by_attempt,
     const std::vector<LogEntry>& dropped_logs,
-    const std::vector<LogEntry>& listed,
+    const std::vector<LogEntry>& earlier,
     Tally& tally) {
     std::vector<Attempt> attempts;
     for (const auto& [attempt_id, e] : by_attempt) {
@@ -223,13 +235,10 @@ asio::awaitable<Result<void>> EventLogSource::take_app(
         }
         attempts.push_back(std::move(*a));
     }
-    for (const auto& e : listed) {
-        auto it = done_.find(e.name);
-        if (it != done_.end() && it->second.app == app && unchanged(e)) {
-            auto a = co_await asio::co_spawn(workers_, parse(this, e), asio::use_awaitable);
-            if (a && a->app_id == app) {
-                attempts.push_back(std::move(*a));
-            }
+    for (const auto& e : earlier) {
+        auto a = co_await asio::co_spawn(workers_, parse(this, e), asio::use_awaitable);
+        if (a && a->app_id == app) {
+            attempts.push_back(std::move(*a));
         }
     }
     if (attempts.empty()) {

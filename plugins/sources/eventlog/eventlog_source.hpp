@@ -51,13 +51,13 @@ class EventLogSource final : public Source {
     struct Tally {
         std::size_t submitted = 0, in_progress = 0;
     };
-    // Parses one application's new logs and its earlier unchanged ones, and submits the Run
+    // Parses one application's new logs and its `earlier` unchanged ones, and submits the Run
     // when every attempt has ended.
     asio::awaitable<Result<void>> take_app(RunQueue& queue,
                                            const std::string& app,
                                            const std::map<std::string, LogEntry>& by_attempt,
                                            const std::vector<LogEntry>& dropped_logs,
-                                           const std::vector<LogEntry>& listed,
+                                           const std::vector<LogEntry>& earlier,
                                            Tally& tally);
     // All attempts of one application as one Run.
     Run assemble(std::vector<Attempt> attempts) const;
