@@ -292,18 +292,21 @@ asio::awaitable<Result<void>> EsSink::write(std::vector<Document> docs) {
             continue;
         }
         // Not this sink's to store (raw and advice are optional), but never unnoticed.
-        if (unrouted_.insert(d.stream).second) {
+        auto [seen, first] = unrouted_.try_emplace(d.stream, nullptr);
+        if (first) {
             log_->warn(
                 "documents of stream '{}' are not stored here: no index is configured for it "
                 "(raw_index, advice_index or extra_indices: [{}=INDEX])",
                 d.stream, d.stream);
+            auto labels = labels_;
+            labels.emplace_back("stream", d.stream);
+            seen->second =
+                &metrics_
+                     ->counter("spot_es_unrouted_documents_total",
+                               "Documents of a stream this sink has no index for, not stored here.",
+                               labels);
         }
-        auto labels = labels_;
-        labels.emplace_back("stream", d.stream);
-        metrics_
-            ->counter("spot_es_unrouted_documents_total",
-                      "Documents of a stream this sink has no index for, not stored here.", labels)
-            .inc();
+        seen->second->inc();
     }
     if (items.empty()) {
         co_return Result<void>{};

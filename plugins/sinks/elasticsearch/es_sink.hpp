@@ -96,7 +96,7 @@ class EsSink final : public Sink {
     bool ready_ = false, readying_ = false;
     std::string product_;
     std::map<std::string, std::int64_t> field_limits_;  // raised limits, by index
-    std::set<std::string> unrouted_;  // streams without an index here, warned about once
+    std::map<std::string, Counter*> unrouted_;          // streams without an index here, by name
     std::shared_ptr<Batch> open_;
     bool lingering_ = false, draining_ = false;
     int drain_failures_ = 0;          // consecutive failed replays of the spool's first batch

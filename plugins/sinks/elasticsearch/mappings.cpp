@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 
 #include <cstddef>
+#include <map>
 #include <string_view>
 #include <utility>
 
@@ -52,11 +53,21 @@ const json::array& family_templates() {
 }
 
 json::object stream_properties(const std::vector<std::string>& streams) {
+    // Parsed once: a template is installed per index at start and again after a limit raise.
+    static const std::map<std::string_view, json::object> parsed = [] {
+        std::map<std::string_view, json::object> out;
+        for (std::size_t i = 0; i < mapping_files::all_size; ++i) {
+            const auto& [name, text] = mapping_files::all[i];
+            if (name != "families") {
+                out.emplace(name, json::parse(text).as_object().at("properties").as_object());
+            }
+        }
+        return out;
+    }();
     json::object properties;
     for (const auto& stream : streams) {
-        const auto text = file(stream);
-        if (!text.empty() && stream != "families") {
-            merge(properties, json::parse(text).as_object().at("properties").as_object());
+        if (auto it = parsed.find(stream); it != parsed.end()) {
+            merge(properties, it->second);
         }
     }
     return properties;
