@@ -454,24 +454,37 @@ asio::awaitable<std::vector<BulkItem>> EsSink::deliver(std::vector<BulkItem> ite
 }
 
 asio::awaitable<void> EsSink::raise_field_limit(const std::string& index, std::int64_t limit) {
-    auto& known = field_limits_[index];
-    if (known >= limit) {
-        co_return;  // another item raised it already
+    auto& asked = field_limits_[index];  // the highest limit asked for, by every batch in flight
+    if (asked >= limit) {
+        co_return;  // another item raised it already, or is raising it higher
     }
-    // Built outside the co_await: GCC 12 mishandles initializer lists inside one.
-    json::object settings;
-    settings["index.mapping.total_fields.limit"] = limit;
-    auto r =
-        co_await call("PUT", "/" + index + "/_settings", json::serialize(settings), "settings");
-    if (r && r->status == 200) {
-        known = limit;
-        log_->warn("raised index.mapping.total_fields.limit of '{}' to {}", index, limit);
-        // New indices of this name start from the raised limit too.
-        co_await install_template(index);
-    } else {
-        log_->error("cannot raise the field limit of '{}': {}", index,
-                    r ? "HTTP " + std::to_string(r->status) + " " + http::body_excerpt(r->body)
-                      : r.error().describe());
+    const auto before = asked;
+    asked = limit;
+    // Raises from batches in flight travel on several connections and can land in any order: the
+    // one that finds a higher limit asked for meanwhile sends that again, so that a lower raise
+    // landing last never leaves the index below what another batch needs.
+    for (std::int64_t sent = limit;;) {
+        // Built outside the co_await: GCC 12 mishandles initializer lists inside one.
+        json::object settings;
+        settings["index.mapping.total_fields.limit"] = sent;
+        auto r =
+            co_await call("PUT", "/" + index + "/_settings", json::serialize(settings), "settings");
+        if (!r || r->status != 200) {
+            log_->error("cannot raise the field limit of '{}': {}", index,
+                        r ? "HTTP " + std::to_string(r->status) + " " + http::body_excerpt(r->body)
+                          : r.error().describe());
+            if (asked == sent) {
+                asked = before;  // a later item may try again
+            }
+            co_return;
+        }
+        if (asked == sent) {
+            log_->warn("raised index.mapping.total_fields.limit of '{}' to {}", index, sent);
+            // New indices of this name start from the raised limit too.
+            co_await install_template(index);
+            co_return;
+        }
+        sent = asked;
     }
 }
 
