@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: a release build with warnings as errors and every test,
 # then an ASan/UBSan build running the same tests (any sanitizer report fails the run).
-# Needs ../shared beside the checkout for the tests that read the shared fixtures.
+# Needs nothing beside the checkout: the fixtures are in tests/fixtures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)

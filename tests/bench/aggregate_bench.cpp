@@ -1,6 +1,6 @@
 // Aggregation benchmark (DESIGN §7): a synthetic run of 5,000 executors and 20,000 stages in the
-// REST shape, element shapes copied from the shared fixtures. Modes, each in its own process so
-// peak memory is per mode:
+// REST shape, element shapes copied from the fixtures (tests/fixtures/spark). Modes, each in its
+// own process so peak memory is per mode:
 //   aggregate_bench generate FILE           write the run
 //   aggregate_bench parse FILE              parse only
 //   aggregate_bench aggregate FILE          parse + normalise + classify + aggregate
@@ -37,8 +37,8 @@ std::string iso(std::int64_t ms) {
     return spot::iso_utc(spot::SysMillis(std::chrono::milliseconds(ms))).substr(0, 23) + "GMT";
 }
 
-int generate(const std::string& shared, const std::string& out) {
-    const std::string rest = shared + "/fixtures/spark/history-rest/";
+int generate(const std::string& fixtures, const std::string& out) {
+    const std::string rest = fixtures + "/spark/history-rest/";
     auto executors =
         json::parse(slurp(rest + "executor_list_with_executor_metrics_json_expectation.json"));
     auto stages = json::parse(slurp(rest + "stage_list_with_peak_metrics_expectation.json"));
@@ -92,7 +92,7 @@ int generate(const std::string& shared, const std::string& out) {
 
 int main(int argc, char** argv) {
     if (argc != 3 && argc != 4) {
-        std::fprintf(stderr, "usage: %s generate SHARED_DIR FILE | parse FILE | aggregate FILE\n",
+        std::fprintf(stderr, "usage: %s generate FIXTURES_DIR FILE | parse FILE | aggregate FILE\n",
                      argv[0]);
         return 2;
     }

@@ -9,8 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build} want=${2:-20000} product=${3:-opensearch} bulks=${4:-2} writers=${5:-64}
-shared=$(realpath ../shared)
-[[ -d $shared/fixtures ]] || { echo "es_bench: ../shared/fixtures is missing" >&2; exit 1; }
+fixtures=$PWD/tests/fixtures
 cmake --build "$build" --target spotd spot_plugins es_sink_bench >/dev/null
 work=$(mktemp -d)
 chmod 755 "$work"
@@ -18,7 +17,7 @@ trap 'tests/integration/search.sh stop "$work/node" >/dev/null || true; rm -rf "
 
 # Real agg documents: the eventlog source over the fixture logs, into files.
 mkdir -p "$work/logs" "$work/none"
-for f in "$shared"/fixtures/spark/spark-events/* "$shared"/fixtures/spark/generated/*; do
+for f in "$fixtures"/spark/spark-events/* "$fixtures"/spark/generated/*; do
     ln -s "$(realpath "$f")" "$work/logs/$(basename "$f")"
 done
 cat >"$work/docs.yaml" <<YAML

@@ -9,14 +9,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build} want=${2:-520} conc=${3:-8}
-shared=$(realpath ../shared)
-[[ -d $shared/fixtures ]] || { echo "history_bench: ../shared/fixtures is missing" >&2; exit 1; }
+fixtures=$PWD/tests/fixtures
 cmake --build "$build" --target spotd spot_plugins >/dev/null
 work=$(mktemp -d)
 trap 'tests/integration/shs.sh stop "$work/shs.state" || true; rm -rf "$work"' EXIT
 
 python3 tests/bench/make-shs-logs.py "$work/logs" "$want" \
-    "$shared/fixtures/spark/spark-events" "$shared/fixtures/spark/generated"
+    "$fixtures/spark/spark-events" "$fixtures/spark/generated"
 expected=$(ls "$work/logs" | sed 's/_[0-9]*$//' | sort -u | wc -l)
 
 # The server as deployed: Spark's default UI cache (50 applications) in its default 1 GiB heap.

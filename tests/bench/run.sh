@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# Runs the benchmarks and prints their figures (DESIGN §7). Needs ../shared beside the checkout.
+# Runs the benchmarks and prints their figures (DESIGN §7).
 #   tests/bench/run.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build}
-shared=$(realpath ../shared)
-[[ -d $shared/fixtures ]] || { echo "run.sh: ../shared/fixtures is missing" >&2; exit 1; }
+fixtures=$PWD/tests/fixtures
 cmake --build "$build" --target aggregate_bench >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -15,7 +14,7 @@ cmake --build "$build" --target state_bench >/dev/null
 "$build/bin/state_bench" "$work/state"
 
 echo "== event logs: a directory of 10,000 logs in one pass (target: at most 64 MB resident)"
-python3 - "$shared/fixtures/spark/spark-events/local-1426633911242" "$work/many" <<'PY'
+python3 - "$fixtures/spark/spark-events/local-1426633911242" "$work/many" <<'PY'
 import os, sys
 src = open(sys.argv[1]).read()
 os.makedirs(sys.argv[2])
@@ -39,7 +38,7 @@ echo "10,000 logs: $(wc -l <"$work/many-out/agg.jsonl") runs in $secs s, peak RS
 rm -rf "$work/many" "$work/many-out"
 
 echo "== aggregation: 5,000 executors x 20,000 stages (target: total <= 2x parse, peak <= 3x JSON)"
-"$build/bin/aggregate_bench" generate "$shared" "$work/run.json"
+"$build/bin/aggregate_bench" generate "$fixtures" "$work/run.json"
 best() { # the fastest of 3 runs of one mode
     for _ in 1 2 3; do "$build/bin/aggregate_bench" "$1" "$work/run.json"; done |
         sort -t= -k5 -n | head -1
@@ -62,7 +61,7 @@ PY
 echo
 echo "== event logs: parse speed (target >= 200 MB/s per core, >= 10x the History Server's first answer)"
 cmake --build "$build" --target eventlog_bench >/dev/null
-largest=$shared/fixtures/spark/generated/local-1795645014273
+largest=$fixtures/spark/generated/local-1795645014273
 "$build/bin/eventlog_bench" parse "$largest"
 mkdir -p "$work/logs"
 "$build/bin/eventlog_bench" generate "$largest" "$work/logs/local-1795645014273" 1024

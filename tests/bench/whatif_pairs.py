@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The what-if against real runs: pairs of runs of the same job (same input, cores per executor,
 shuffle partitions and memory) at different executor counts, made by
-../shared/tools/gen-recurring-corpus.py (pyspark local-cluster). For each ordered pair (A, B),
+tools/corpus/generate.py (pyspark local-cluster). For each ordered pair (A, B),
 A's what-if predicts B's duration at B's executor count; the error is against B's measured
 duration (both from the event logs, as spotd analyze reports them).
 

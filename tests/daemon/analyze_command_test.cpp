@@ -1,10 +1,10 @@
 // `spotd analyze` on the shared fixture logs: each generated log gets the findings of what its
-// job injects (../shared/fixtures/spark/generated.manifest.json says what), the codec runs,
+// job injects (tests/fixtures/spark/generated.manifest.json says what), the codec runs,
 // which only write and read their data, get nothing above low, and a file that is not an
 // event log gets one line naming it while the others are still analysed.
 #include "support/dashboards.hpp"
 #include "support/process.hpp"
-#include "support/shared_fixtures.hpp"
+#include "support/fixtures.hpp"
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -59,7 +59,7 @@ constexpr std::int64_t kModerate = 2;
 
 TEST_CASE("spotd analyze: every generated fixture log gets the finding of what its job injects",
           "[daemon][analyze]") {
-    const auto generated = shared_dir() / "fixtures" / "spark" / "generated";
+    const auto generated = fixtures_dir() / "spark" / "generated";
     std::vector<std::string> files;
     for (const auto& e : fs::directory_iterator(generated)) {
         files.push_back(e.path().string());
@@ -139,14 +139,13 @@ TEST_CASE(
     TempDir dir;
     write_file(dir / "notes.txt", "this is not a Spark event log\n");
     // A real log whose middle line is broken.
-    const auto real = shared_dir() / "fixtures" / "spark" / "spark-events" / "local-1422981759269";
+    const auto real = fixtures_dir() / "spark" / "spark-events" / "local-1422981759269";
     auto text = read_file(real);
     text.insert(text.find('\n', text.size() / 2) + 1,
                 "{\"Event\":\"SparkListenerTaskEnd\", broken\n");
     write_file(dir / "local-broken", text);
     std::vector<std::string> files;
-    for (const auto& e :
-         fs::directory_iterator(shared_dir() / "fixtures" / "spark" / "spark-events")) {
+    for (const auto& e : fs::directory_iterator(fixtures_dir() / "spark" / "spark-events")) {
         files.push_back(e.path().string());
     }
     std::string err;

@@ -2,7 +2,7 @@
 // copied or renamed file) make one run and a warning; the state forgets logs that left the
 // directory long ago and remembers those still there.
 #include "support/process.hpp"
-#include "support/shared_fixtures.hpp"
+#include "support/fixtures.hpp"
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 
 TEST_CASE("eventlog: two logs of one application attempt make one run and a warning naming both",
           "[daemon][eventlog]") {
-    const auto src = shared_dir() / "fixtures" / "spark" / "spark-events" / "local-1422981780767";
+    const auto src = fixtures_dir() / "spark" / "spark-events" / "local-1422981780767";
     REQUIRE(fs::exists(src));
     TempDir dir;
     fs::create_directories(dir / "logs");
@@ -43,7 +43,7 @@ TEST_CASE(
     "eventlog: a log gone from the directory is forgotten once older than forget_after, and one "
     "still there is never processed again",
     "[daemon][eventlog]") {
-    const auto src = shared_dir() / "fixtures" / "spark" / "spark-events" / "local-1422981780767";
+    const auto src = fixtures_dir() / "spark" / "spark-events" / "local-1422981780767";
     TempDir dir;
     fs::create_directories(dir / "logs");
     const auto old_log = dir / "logs" / "local-1422981780767";
@@ -76,7 +76,7 @@ TEST_CASE(
 
 TEST_CASE("eventlog: a new attempt's log is read with the earlier attempt's unchanged log",
           "[daemon][eventlog]") {
-    const auto events = shared_dir() / "fixtures" / "spark" / "spark-events";
+    const auto events = fixtures_dir() / "spark" / "spark-events";
     REQUIRE(fs::exists(events / "local-1430917381535_1"));
     TempDir dir;
     fs::create_directories(dir / "logs");

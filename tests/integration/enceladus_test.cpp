@@ -63,7 +63,7 @@ struct Menas {
     std::unique_ptr<Process> proc;
     unsigned short port = 0;
     Menas(int api, const json::array& runs, int token_uses = 0, double stall = 0) {
-        json::object spec{{"fixtures", (shared_dir() / "fixtures" / "enceladus").string()},
+        json::object spec{{"fixtures", (fixtures_dir() / "enceladus").string()},
                           {"api", api},
                           {"user", "spot"},
                           {"password", "s3cret"},

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A Menas test server: the part of the Menas REST API Spot uses, as implemented in the Enceladus
-repository (../shared/fixtures/enceladus/README.md §3), serving Run documents built from the real
-Atum control measures in that folder. No Menas can run here (it needs MongoDB and a servlet
+repository (plugins/enrichers/enceladus/README.md, "Menas"), serving Run documents built from the
+real Atum control measures of tests/fixtures/enceladus. No Menas can run here (it needs MongoDB and a servlet
 container), so this stands in for it, following the documented behaviour:
 
 - POST /api/login with username and password as form fields or query parameters; 401 when they

@@ -2,7 +2,7 @@
 # Starts or stops the servers of the integration tests' "servers" fixture: the History Server over
 # the prepared fixture logs, and one search node per product named (search.sh), each in
 # SEARCH_DIR/<product>. A start first stops and removes what an earlier run left.
-#   servers.sh start SHARED SHS_DIR SEARCH_DIR PRODUCT...
+#   servers.sh start FIXTURES SHS_DIR SEARCH_DIR PRODUCT...    (FIXTURES: tests/fixtures)
 #   servers.sh stop SHS_DIR SEARCH_DIR PRODUCT...
 set -euo pipefail
 here=$(dirname "$(realpath "$0")")
@@ -15,10 +15,10 @@ stop_nodes() { # SEARCH_DIR PRODUCT...
 
 case ${1:-} in
 start)
-    shared=$2 shs=$3 search=$4
+    fixtures=$2 shs=$3 search=$4
     shift 4
     mkdir -p "$shs"
-    "$here/prepare-logs.sh" "$shared" "$shs/logs"
+    "$here/prepare-logs.sh" "$fixtures" "$shs/logs"
     "$here/shs.sh" start "$shs/logs" "$shs/state"
     stop_nodes "$search" "$@"
     rm -rf "$search"
@@ -31,6 +31,6 @@ stop)
     stop_nodes "$search" "$@"
     ;;
 *)
-    echo "usage: servers.sh start SHARED SHS_DIR SEARCH_DIR PRODUCT... | stop SHS_DIR SEARCH_DIR PRODUCT..." >&2
+    echo "usage: servers.sh start FIXTURES SHS_DIR SEARCH_DIR PRODUCT... | stop SHS_DIR SEARCH_DIR PRODUCT..." >&2
     exit 2 ;;
 esac

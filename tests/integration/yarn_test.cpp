@@ -193,8 +193,7 @@ TEST_CASE(
     for (const auto& e : fs::directory_iterator(kYarn / "events")) {
         fs::copy(e.path(), dir / "logs" / e.path().filename(), fs::copy_options::recursive);
     }
-    const auto local =
-        shared_dir() / "fixtures" / "spark" / "generated" / "eventlog_v2_local-1795645432321";
+    const auto local = fixtures_dir() / "spark" / "generated" / "eventlog_v2_local-1795645432321";
     REQUIRE(fs::exists(local));
     fs::copy(local, dir / "logs" / local.filename(), fs::copy_options::recursive);
 

@@ -1,10 +1,10 @@
-// Kibana saved objects: the reference tool's dashboards (shared/anchors/spot-kibana) and Spot's
+// Kibana saved objects: the reference tool's dashboards (tests/fixtures/spot-kibana) and Spot's
 // own (deploy/dashboards): the fields their visualizations and saved searches on spot_agg_* and
 // spot_err_* use, and a coverage check of documents against them. Shared by the aggregation unit
 // test and the Elasticsearch end-to-end tests (documents read back from the index).
 #pragma once
 
-#include "support/shared_fixtures.hpp"
+#include "support/fixtures.hpp"
 
 #include <spot/time.hpp>
 
@@ -28,9 +28,7 @@ struct Dashboards {
     std::map<std::string, std::set<std::string>> fields;  // title -> used fields
 };
 
-inline std::filesystem::path reference_dashboards() {
-    return shared_dir() / "anchors" / "spot-kibana";
-}
+inline std::filesystem::path reference_dashboards() { return fixtures_dir() / "spot-kibana"; }
 inline std::filesystem::path spot_dashboards() {
     return std::filesystem::path(SPOT_SOURCE_DIR) / "deploy" / "dashboards";
 }

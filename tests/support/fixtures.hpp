@@ -1,5 +1,5 @@
-// Access to ../shared beside the checkout. Tests that need it FAIL with a message naming the
-// missing folder: a test that cannot see its fixtures must never pass quietly.
+// The test data committed under tests/fixtures (each folder's README says where it comes from).
+// A test that cannot see its fixtures fails with the folder it looked for: never passes quietly.
 #pragma once
 
 #include <boost/json.hpp>
@@ -10,11 +10,10 @@
 
 namespace spot::test {
 
-inline std::filesystem::path shared_dir() {
-    const std::filesystem::path dir = std::filesystem::path(SPOT_SOURCE_DIR) / ".." / "shared";
-    INFO("this test reads the shared fixtures, expected at "
-         << dir.lexically_normal() << " (the 'shared' folder beside the checkout); it is missing");
-    REQUIRE(std::filesystem::is_directory(dir / "fixtures"));
+inline std::filesystem::path fixtures_dir() {
+    const std::filesystem::path dir = std::filesystem::path(SPOT_SOURCE_DIR) / "tests" / "fixtures";
+    INFO("this test reads the fixtures at " << dir.lexically_normal() << "; they are missing");
+    REQUIRE(std::filesystem::is_directory(dir / "spark"));
     return dir.lexically_normal();
 }
 

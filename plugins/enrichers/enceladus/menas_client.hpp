@@ -1,4 +1,4 @@
-// Menas, the Enceladus REST API (../shared/fixtures/enceladus/README.md §3), over the shared
+// Menas, the Enceladus REST API (this plugin's README, "Menas"), over the shared
 // HTTP client: a form login, then GET {base}/api/runs/bySparkAppId/{id}. Menas 2.x keeps the
 // session in a `JWT` cookie; 3.x (the rest-api module) returns the token in a `JWT` response
 // header and wants it back in a `JWT` request header. An expired session answers 401 (or 403):

@@ -1,9 +1,9 @@
-// The reference tool's Kibana dashboards (shared/anchors/spot-kibana) must keep working: every
+// The reference tool's Kibana dashboards (tests/fixtures/spot-kibana) must keep working: every
 // field their visualizations and saved searches on spot_agg_* / spot_err_* use exists in our
 // documents, with the type their index pattern declares.
 #include "aggregate_support.hpp"
 #include "support/dashboards.hpp"
-#include "support/shared_fixtures.hpp"
+#include "support/fixtures.hpp"
 
 #include <spot/documents.hpp>
 #include <spot/time.hpp>
@@ -23,7 +23,7 @@ TEST_CASE(
     // Documents: the REST fixtures (see fixtures_test.cpp for the full product; one pass of each
     // file is enough here) plus one err document.
     std::vector<json::value> agg_docs;
-    const auto rest = shared_dir() / "fixtures" / "spark" / "history-rest";
+    const auto rest = fixtures_dir() / "spark" / "history-rest";
     auto app = read_json(rest / "one_app_json_expectation.json").as_object();
     const char* executor_files[] = {"executor_list_json_expectation.json",
                                     "executor_list_with_executor_metrics_json_expectation.json",

@@ -2,7 +2,7 @@
 // environments, for the v4.2.0 and v3.5.9 answers) becomes documents without error, and every
 // statistic in them keeps its invariants. The reference dashboards find every field they use.
 #include "aggregate_support.hpp"
-#include "support/shared_fixtures.hpp"
+#include "support/fixtures.hpp"
 
 #include <spot/documents.hpp>
 #include <spot/time.hpp>
@@ -61,7 +61,7 @@ RestFixtures load_rest(const std::filesystem::path& dir, const std::filesystem::
 std::vector<Document> all_documents() {
     static std::vector<Document> docs = [] {
         std::vector<Document> out;
-        const auto rest = shared_dir() / "fixtures" / "spark" / "history-rest";
+        const auto rest = fixtures_dir() / "spark" / "history-rest";
         for (const auto& dir : {rest, rest / "v3.5.9"}) {
             auto f = load_rest(dir, rest / "URLS.tsv");
             REQUIRE(f.apps.size() >= 15);

@@ -1,12 +1,12 @@
 // The enceladus plugin's parts without a server: names of every generation (and malformed ones),
 // the typing of Menas Run documents built from the real Atum control measures in
-// ../shared/fixtures/enceladus, the checkpoint aggregation, run matching and pairing, and the
+// tests/fixtures/enceladus, the checkpoint aggregation, run matching and pairing, and the
 // storage-size metrics.
 #include "enrichers/enceladus/naming.hpp"
 #include "enrichers/enceladus/post_aggregation.hpp"
 #include "enrichers/enceladus/run_matching.hpp"
 #include "enrichers/enceladus/run_typing.hpp"
-#include "support/shared_fixtures.hpp"
+#include "support/fixtures.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -17,7 +17,7 @@ namespace json = boost::json;
 namespace {
 
 json::object fixture(const std::string& name) {
-    return read_json(shared_dir() / "fixtures" / "enceladus" / name).as_object();
+    return read_json(fixtures_dir() / "enceladus" / name).as_object();
 }
 
 // A Menas Run document around a fixture control measure, as Menas serves one.

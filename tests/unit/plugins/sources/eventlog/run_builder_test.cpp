@@ -2,7 +2,7 @@
 // expectations recorded in Apache Spark's test suite), and its handling of log layouts.
 #include "sources/eventlog/log_reader.hpp"
 #include "support/process.hpp"
-#include "support/shared_fixtures.hpp"
+#include "support/fixtures.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -33,7 +33,7 @@ json::object attempt_of(const std::filesystem::path& log) {
 
 TEST_CASE("stages rebuilt from a log equal the History Server's answer for it",
           "[unit][eventlog][parity]") {
-    const auto spark = shared_dir() / "fixtures" / "spark";
+    const auto spark = fixtures_dir() / "spark";
     auto attempt = attempt_of(spark / "spark-events" / "local-1422981780767");
     auto expected =
         read_json(spark / "history-rest" / "stage_list_json_expectation.json").as_array();
@@ -65,7 +65,7 @@ TEST_CASE("stages rebuilt from a log equal the History Server's answer for it",
 
 TEST_CASE("every complete log of the fixtures becomes an attempt with executors and stages",
           "[unit][eventlog]") {
-    const auto dir = shared_dir() / "fixtures" / "spark" / "generated";
+    const auto dir = fixtures_dir() / "spark" / "generated";
     auto store = local_directory(dir);
     auto listed = store->list();
     REQUIRE(listed.has_value());
@@ -113,7 +113,7 @@ TEST_CASE("every complete log of the fixtures becomes an attempt with executors 
 
 TEST_CASE("a corrupt compressed block is an error, never garbage", "[unit][eventlog]") {
     TempDir dir;
-    const auto src = shared_dir() / "fixtures" / "spark" / "generated";
+    const auto src = fixtures_dir() / "spark" / "generated";
     for (const char* name : {"local-1795645363002.lz4", "local-1795645380002.snappy",
                              "local-1795645411644.lzf", "local-1795645397085.zstd"}) {
         auto bytes = read_file(src / name);
@@ -131,7 +131,7 @@ TEST_CASE("a corrupt compressed block is an error, never garbage", "[unit][event
 TEST_CASE("a cut last line is skipped but a corrupt line in the middle fails the log",
           "[unit][eventlog]") {
     TempDir dir;
-    const auto src = shared_dir() / "fixtures" / "spark" / "spark-events" / "local-1422981780767";
+    const auto src = fixtures_dir() / "spark" / "spark-events" / "local-1422981780767";
     const auto text = read_file(src);
     write_file(dir / "cut", text + "{\"Event\":\"SparkListenerTaskEnd\",\"Stage");
     auto store = local_directory(dir.path());
@@ -150,7 +150,7 @@ TEST_CASE("a cut last line is skipped but a corrupt line in the middle fails the
 
 TEST_CASE("the Spark 1.x folder layout gives the same attempt as the single-file log",
           "[unit][eventlog]") {
-    const auto spark = shared_dir() / "fixtures" / "spark";
+    const auto spark = fixtures_dir() / "spark";
     auto folder_store = local_directory(spark / "spark-events-extra" / "spark-1.x-layout");
     auto listed = folder_store->list();
     REQUIRE(listed.has_value());
@@ -171,8 +171,8 @@ TEST_CASE("the Spark 1.x folder layout gives the same attempt as the single-file
 TEST_CASE("a Spark 1.x folder without APPLICATION_COMPLETE is still in progress",
           "[unit][eventlog]") {
     TempDir dir;
-    const auto src = shared_dir() / "fixtures" / "spark" / "spark-events-extra" /
-                     "spark-1.x-layout" / "local-1426533911241";
+    const auto src = fixtures_dir() / "spark" / "spark-events-extra" / "spark-1.x-layout" /
+                     "local-1426533911241";
     write_file(dir / "local-1" / "EVENT_LOG_1", read_file(src / "EVENT_LOG_1"));
     write_file(dir / "local-1" / "SPARK_VERSION_1.2.0", "");
     auto listed = local_directory(dir.path())->list();
@@ -185,7 +185,7 @@ TEST_CASE(
     "both parsers",
     "[unit][eventlog]") {
     TempDir dir;
-    const auto src = shared_dir() / "fixtures" / "spark" / "spark-events" / "local-1422981780767";
+    const auto src = fixtures_dir() / "spark" / "spark-events" / "local-1422981780767";
     const auto text = read_file(src);
     auto store = local_directory(dir.path());
     write_file(dir / "clean", text);
