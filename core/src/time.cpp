@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <fmt/format.h>
 
 namespace spot {
@@ -88,7 +89,8 @@ std::optional<NumberAndUnit> split_number(std::string_view text) {
     text = trim(text);
     double number = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-    if (ec != std::errc() || number < 0) {
+    // from_chars reads "nan" and "inf" too: neither is a size or a duration.
+    if (ec != std::errc() || !std::isfinite(number) || number < 0) {
         return std::nullopt;
     }
     std::string unit(end, text.data() + text.size());
@@ -120,7 +122,11 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     } else {
         return std::nullopt;  // a bare number is ambiguous: the unit lives in the value
     }
-    return std::chrono::milliseconds(static_cast<std::int64_t>(nu->number * factor));
+    const double ms = nu->number * factor;
+    if (ms > 9.0e18) {
+        return std::nullopt;  // past what milliseconds in 64 bits hold (292 million years)
+    }
+    return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
 }
 
 std::optional<std::int64_t> parse_size(std::string_view text, std::int64_t bare_unit) {

@@ -109,6 +109,21 @@ TEST_CASE(
     CHECK(bad_goal.err.find("goal") != std::string::npos);
     auto no_deadline = advise(config, {"--job", kJob, "--deadline", "soon"});
     CHECK(no_deadline.code == 2);
+    // Numbers that make no sense are refused with the reason, never computed.
+    for (const char* bytes :
+         {"NaN", "nan", "inf", "-Infinity", "-5", "-1g", "2000PB", "5 apples"}) {
+        auto refused = advise(config, {"--job", kJob, "--input-bytes", bytes});
+        INFO("--input-bytes " << bytes << ": " << refused.out << refused.err);
+        CHECK(refused.code == 2);
+        CHECK(refused.err.find("input_bytes") != std::string::npos);
+        CHECK(refused.out.empty());
+    }
+    for (const char* deadline : {"nans", "infs", "-1h", "1e300d"}) {
+        auto refused = advise(config, {"--job", kJob, "--deadline", deadline});
+        INFO("--deadline " << deadline << ": " << refused.out);
+        CHECK(refused.code == 2);
+        CHECK(refused.out.empty());
+    }
 
     // A restart learns nothing twice: the observations were kept, the log state says done.
     REQUIRE(run({SPOTD, "--once", "--config", config.string()}, &out, &err,
@@ -182,6 +197,14 @@ TEST_CASE(
     CHECK(near.status == 404);
     CHECK(near.body.find("closest known jobs: recurring-orders-etl") != std::string::npos);
     CHECK(http_get(port, std::string("/api/v1/jobs/") + kJob + "/advice?goal=fast").status == 400);
+    for (const char* query :
+         {"input_bytes=NaN", "input_bytes=inf", "input_bytes=-9", "input_bytes=2000PB",
+          "deadline=nans", "slowdown_budget=inf", "cost_budget=nan"}) {
+        const auto refused =
+            http_get(port, std::string("/api/v1/jobs/") + kJob + "/advice?" + query);
+        INFO(query << ": " << refused.body);
+        CHECK(refused.status == 400);
+    }
     // The daemon runs: spotd advise still answers from the same state_dir.
     auto a = advise(config, {"--job", kJob, "--format", "spark-submit"});
     INFO(a.err);

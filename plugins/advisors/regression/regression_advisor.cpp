@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 
 namespace spot::advisors::regression {
@@ -200,7 +201,7 @@ Result<AdviceRequest> RegressionAdvisor::request_of(
             try {
                 std::size_t used = 0;
                 const double x = std::stod(v, &used);
-                if (used == v.size() && x >= 0) {
+                if (used == v.size() && std::isfinite(x) && x >= 0) {
                     return x;
                 }
             } catch (const std::exception&) {
@@ -218,7 +219,18 @@ Result<AdviceRequest> RegressionAdvisor::request_of(
         } else if (k == "input_bytes") {
             auto size = parse_size(v);
             if (!size) {
-                return make_error(ErrorCode::Config, "input_bytes: '" + v + "' is not a size", "");
+                return make_error(ErrorCode::Config,
+                                  "input_bytes: '" + v +
+                                      "' is not a size (a non-negative number of bytes, or with "
+                                      "a unit: 512m, 20g)",
+                                  "");
+            }
+            // No Spark run reads a pebibyte: a value past it is a mistaken unit, and a model
+            // asked about it would only extrapolate.
+            if (*size > (std::int64_t{1} << 50)) {
+                return make_error(ErrorCode::Config,
+                                  "input_bytes: '" + v + "' is more than 1 PiB: not a run's input",
+                                  "");
             }
             r.input_bytes = static_cast<double>(*size);
         } else if (k == "deadline") {

@@ -40,6 +40,19 @@ TEST_CASE("a bare size counts the caller's unit, a size with a unit ignores it",
     CHECK_FALSE(spot::parse_size("9000000", 1LL << 40));  // past 2^63
 }
 
+TEST_CASE("NaN, infinities, negatives and overflowing values are neither sizes nor durations",
+          "[unit][time]") {
+    for (const char* text : {"nan", "NaN", "-nan", "inf", "infinity", "-1", "-0.5g"}) {
+        INFO(text);
+        CHECK_FALSE(spot::parse_size(text));
+        CHECK_FALSE(spot::parse_size(std::string(text) + "mb"));
+        CHECK_FALSE(spot::parse_duration(std::string(text) + "s"));
+    }
+    CHECK_FALSE(spot::parse_duration("1e300d"));
+    CHECK_FALSE(spot::parse_duration("200000000000000d"));  // past 2^63 milliseconds
+    CHECK(spot::parse_duration("100000000000d") == hours(24) * 100000000000LL);
+}
+
 TEST_CASE("times are written as ISO 8601 UTC with milliseconds", "[unit][time]") {
     spot::SysMillis t{milliseconds(1422981759269)};
     CHECK(spot::iso_utc(t) == "2015-02-03T16:42:39.269Z");
