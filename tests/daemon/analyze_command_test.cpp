@@ -79,11 +79,14 @@ TEST_CASE("spotd analyze: every generated fixture log gets the finding of what i
         const char* app;
         std::vector<const char*> must;  // at moderate or worse
         const char* why;
+        std::vector<const char*> calm{};  // found, but low: what it cost is too small to matter
     };
     const Expect expectations[] = {
         {"gen-rdd-skew-spill",
-         {"spill", "task_skew"},
-         "skewed keys: one shuffle partition reads ~6x the median; the small heap spills"},
+         {},
+         "skewed keys: one shuffle partition reads ~6x the median, but of medians of 25-210 KiB "
+         "and with the longest task under 65% of its stage; the small heap spills 1-3 MiB",
+         {"spill", "task_skew"}},
         {"gen-task-failures",
          {"failures"},
          "tasks fail and are retried, one job fails for good, a stage is cancelled"},
@@ -106,6 +109,10 @@ TEST_CASE("spotd analyze: every generated fixture log gets the finding of what i
         for (const char* h : x.must) {
             INFO(h);
             CHECK(worst(runs.at(x.app), h) >= kModerate);
+        }
+        for (const char* h : x.calm) {
+            INFO(h << " must be found, and low");
+            CHECK(worst(runs.at(x.app), h) == 1);
         }
     }
     const auto& loss = runs.at("gen-lc-executor-loss");
@@ -184,7 +191,20 @@ TEST_CASE("the analyze aggregator adds attempt.analysis to every agg document of
     std::string out, err;
     REQUIRE(run({SPOTD, "--once", "--config", (dir / "spot.yaml").string()}, &out, &err,
                 std::chrono::minutes(2)) == 0);
-    std::size_t docs = 0, severe = 0;
+    // The worst severity of each example, judged by impact: the failures and the executor loss
+    // cost failed jobs and re-run stages (moderate); the skew and spill of the rdd examples are
+    // real but over medians of KiBs and spills of a few MiB (low); the idle and driver-bound
+    // time of the dynamic-allocation runs is tens of seconds (moderate).
+    const std::map<std::string, std::int64_t> expected_worst{{"app-20261125221932-0000", 2},
+                                                             {"app-20261125222037-0000", 2},
+                                                             {"app-20261126014252-0000", 2},
+                                                             {"app-20261126014542-0000", 2},
+                                                             {"local-1795645116698", 1},
+                                                             {"local-1795645151728", 2},
+                                                             {"local-1795645397085", 1},
+                                                             {"local-1795657493933", 1},
+                                                             {"local-1795657701984", 1}};
+    std::size_t docs = 0;
     std::vector<json::value> all;
     for (const auto& line : read_lines(dir / "out" / "agg.jsonl")) {
         const auto doc = json::parse(line).at("_source").as_object();
@@ -194,11 +214,12 @@ TEST_CASE("the analyze aggregator adds attempt.analysis to every agg document of
         CHECK(a.at("whatif").at("available") == true);
         CHECK(a.at("whatif").at("points").as_array().size() == 9);
         CHECK(a.at("core_hours").to_number<double>() > 0);
-        severe += a.at("severity_value").to_number<std::int64_t>() >= 3 ? 1 : 0;
+        const std::string id(doc.at("id").as_string());
+        REQUIRE(expected_worst.contains(id));
+        CHECK(a.at("severity_value").to_number<std::int64_t>() == expected_worst.at(id));
         ++docs;
     }
     CHECK(docs == 9);
-    CHECK(severe >= 3);  // the skew-spill, failures and executor-loss examples
     // Spot's own dashboards (deploy/dashboards) find every field they use, with its type; the
     // Elasticsearch test checks the same on documents read back from real nodes.
     const auto c = dashboard_coverage(load_dashboards(spot_dashboards()), all, json::object{});

@@ -164,6 +164,11 @@ void task_skew(const AttemptFacts& f, const Thresholds& t, std::vector<Finding>&
             Severity sev = level(ratio, t.task_skew);
             if (std::string_view(a.name) == "duration") {
                 sev = material(sev, a.spread.max - a.spread.median, t);
+            } else if (a.spread.median < t.skew_min_median_bytes) {
+                sev = std::min(sev, Severity::Low);
+            }
+            if (stage_share < t.skew_min_stage_share) {
+                sev = std::min(sev, Severity::Low);  // the stage did not wait on that task
             }
             Finding x{"task_skew", sev};
             if (x.severity == Severity::None) {
@@ -194,6 +199,9 @@ void spill(const AttemptFacts& f, const Thresholds& t, std::vector<Finding>& out
         }
         const double ratio = s.memory_spilled / base;
         Finding x{"spill", level(ratio, t.spill)};
+        if (s.memory_spilled < t.spill_min_bytes) {
+            x.severity = std::min(x.severity, Severity::Low);
+        }
         if (x.severity == Severity::None) {
             continue;
         }
@@ -318,7 +326,14 @@ void failures(const AttemptFacts& f, const Thresholds& t, std::vector<Finding>& 
             worst = std::max(worst, ratio);
         }
     }
-    Severity sev = level(worst, t.failures);
+    // Graded on the share of all tasks that failed, not on the worst stage: one retried task
+    // of a four-task stage is 25% of that stage and nothing for the run. When the tasks are
+    // known, the time they lost must also matter.
+    Severity sev =
+        level(tasks > 0 ? static_cast<double>(failed) / static_cast<double>(tasks) : 0, t.failures);
+    if (f.failed_task_ms > 0) {
+        sev = material(sev, f.failed_task_ms, t);
+    }
     if (failed_stages > 0 || f.executors_lost > 0) {
         sev = std::max(sev, Severity::Moderate);
     }
@@ -347,9 +362,11 @@ void failures(const AttemptFacts& f, const Thresholds& t, std::vector<Finding>& 
                   f.failed_task_ms * static_cast<double>(f.task_cpus) / 3.6e6},
                  {"classes", std::move(by_class)}};
     x.explanation = fmt::format(
-        "{} of {} tasks failed (worst stage {:.0f}%), {} stage(s) failed, {} "
+        "{} of {} tasks failed ({:.1f}%; worst stage {:.0f}%), {} stage(s) failed, {} "
         "executor(s) lost",
-        failed, tasks, worst * 100, failed_stages, f.executors_lost);
+        failed, tasks,
+        tasks > 0 ? 100.0 * static_cast<double>(failed) / static_cast<double>(tasks) : 0.0,
+        worst * 100, failed_stages, f.executors_lost);
     if ((classes.contains("oom") || classes.contains("container_killed_memory")) &&
         f.executor_memory) {
         x.suggestion.emplace_back(f.local_mode ? "spark.driver.memory" : "spark.executor.memory",

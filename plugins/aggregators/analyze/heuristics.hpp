@@ -41,6 +41,12 @@ struct Thresholds {
     bool gates = true;
     double min_duration_ms = 5 * 60'000.0;
     double skew_min_task_ms = 150'000, skew_min_stage_share = 0.75;
+    // Applied whether or not the gates are: skew whose longest task does not hold its stage
+    // (under skew_min_stage_share of the stage's time), or skew in bytes over a median under
+    // skew_min_median_bytes, and spill under spill_min_bytes, are at most `low`. A ratio over
+    // almost nothing is large and means little.
+    double skew_min_median_bytes = 1024.0 * 1024;
+    double spill_min_bytes = 64.0 * 1024 * 1024;
     double gc_min_task_ms = 5 * 60'000.0;
 };
 

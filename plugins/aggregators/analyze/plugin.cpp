@@ -6,6 +6,7 @@
 #include <spot/text.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace spot::aggregators::analyze {
 
@@ -118,15 +119,33 @@ constexpr spot_option_decl kOptions[] = {
     option("skew_min_stage_share",
            SPOT_OPT_DOUBLE,
            "0.75",
-           "Gate: ...and longer than this share of its stage.",
+           "Gate: ...and longer than this share of its stage. Gates or not, skew whose longest "
+           "task "
+           "ran less of its stage than this is at most low.",
            0,
            nullptr,
            "0",
            "1"),
+    option("skew_min_median",
+           SPOT_OPT_SIZE,
+           "1MiB",
+           "Skew in input or shuffle-read bytes over a median task under this is at most low.",
+           0,
+           nullptr,
+           "0",
+           "1TiB"),
     option("spill",
            SPOT_OPT_LIST,
            "0.01, 0.1, 0.25, 0.5",
            "Bytes spilled from memory over the stage's largest data volume, per level."),
+    option("spill_min",
+           SPOT_OPT_SIZE,
+           "64MiB",
+           "A stage that spilled less than this from memory is at most low, whatever the ratio.",
+           0,
+           nullptr,
+           "0",
+           "1TiB"),
     option("gc", SPOT_OPT_LIST, "0.08, 0.1, 0.15, 0.2", "GC time over task run time, per level."),
     option("gc_min_task_time",
            SPOT_OPT_DURATION,
@@ -155,7 +174,9 @@ constexpr spot_option_decl kOptions[] = {
     option("failures",
            SPOT_OPT_LIST,
            "0.05, 0.1, 0.15, 0.2",
-           "Failed over all tasks of a stage, per level."),
+           "Failed over all tasks of the attempt, per level (at most low when the failed tasks "
+           "ran less than min_impact; moderate when a stage failed or an executor was lost; "
+           "severe for out-of-memory failures)."),
     option("long_tasks",
            SPOT_OPT_LIST,
            "2.5, 5, 10, 15",
@@ -219,7 +240,8 @@ Limits limits(const Options& o, const char* name) {
         } catch (const std::exception&) {
             used = 0;
         }
-        if (used == 0 || items[i].find_first_not_of(" ", used) != std::string::npos) {
+        if (used == 0 || items[i].find_first_not_of(" ", used) != std::string::npos ||
+            !std::isfinite(out[i])) {
             throw Exception(make_error(ErrorCode::Config,
                                        std::string(name) + ": '" + items[i] + "' is not a number"));
         }
@@ -242,7 +264,9 @@ std::unique_ptr<Plugin> create(const PluginContext&, const Options& o) {
     t.task_skew = limits(o, "task_skew");
     t.skew_min_task_ms = static_cast<double>(o.duration("skew_min_task").count());
     t.skew_min_stage_share = o.number("skew_min_stage_share");
+    t.skew_min_median_bytes = static_cast<double>(o.integer("skew_min_median"));
     t.spill = limits(o, "spill");
+    t.spill_min_bytes = static_cast<double>(o.integer("spill_min"));
     t.gc = limits(o, "gc");
     t.gc_min_task_ms = static_cast<double>(o.duration("gc_min_task_time").count());
     t.memory_low = o.number("memory_low");

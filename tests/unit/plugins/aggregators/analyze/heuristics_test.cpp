@@ -137,6 +137,56 @@ TEST_CASE("analysis: spill, GC and failures with their classes", "[unit][analyze
     CHECK(f->suggestion[0].first == "spark.executor.memory");
 }
 
+TEST_CASE(
+    "analysis: ratios over almost nothing stay low: skew over a tiny median or a task that "
+    "does not hold its stage, a small spill, one retried task of many",
+    "[unit][analyze]") {
+    Thresholds open;
+    open.gates = false;  // as spotd analyze judges: no size gates, only the impact rules
+    // 600,000x in input bytes over a median of 1 byte, the longest task holding the stage.
+    auto bytes = analyze_attempt(
+        attempt(R"(, "taskMetricsDistributions": {"quantiles": [0.0, 0.25, 0.5, 0.75, 1.0],
+        "duration": [1000, 9000, 10000, 11000, 580000],
+        "inputMetrics": {"bytesRead": [0, 1, 1, 1, 600000]},
+        "shuffleReadMetrics": {"readBytes": [0, 0, 0, 0, 0]}})"),
+        nullptr, open);
+    for (const auto& f : bytes.findings) {
+        if (f.heuristic == "task_skew" && f.figures.at("axis") == "input_bytes") {
+            CHECK(f.severity == Severity::Low);
+        }
+    }
+    // 58x in duration, but the longest task ran 100 s of a 580 s stage.
+    auto share = analyze_attempt(
+        attempt(R"(, "taskMetricsDistributions": {"quantiles": [0.0, 0.25, 0.5, 0.75, 1.0],
+        "duration": [1000, 1000, 1700, 2000, 100000],
+        "inputMetrics": {"bytesRead": [1, 1, 1, 1, 1]},
+        "shuffleReadMetrics": {"readBytes": [0, 0, 0, 0, 0]}})"),
+        nullptr, open);
+    const auto* skew = find(share, "task_skew");
+    REQUIRE(skew != nullptr);
+    CHECK(skew->figures.at("max_task_over_stage").as_double() < 0.75);
+    CHECK(skew->severity == Severity::Low);
+    // 1 MiB spilled of 1.5 MiB moved: 70% is a critical ratio, of a size that costs nothing.
+    auto small = analyze_attempt(attempt(R"(, "memoryBytesSpilled": 1048576,
+                   "inputBytes": 1500000, "numTasks": 4)"),
+                                 nullptr, open);
+    const auto* spill = find(small, "spill");
+    REQUIRE(spill != nullptr);
+    CHECK(spill->severity == Severity::Low);
+    // One retried task: 1 of 4 is 25% of its stage (critical by the stage), of the attempt's 296
+    // tasks it is 0.3%, and no stage failed. (The second stage closes the first one's braces.)
+    auto one = analyze_attempt(attempt(R"(, "numTasks": 4, "numFailedTasks": 1},
+        {"stageId": 4, "attemptId": 0, "status": "COMPLETE", "numTasks": 292,
+        "numFailedTasks": 0, "executorRunTime": 1000000, "jvmGcTime": 0,
+        "firstTaskLaunchedTime": "2026-01-01T00:00:10.000Z",
+        "completionTime": "2026-01-01T00:09:50.000Z", "inputBytes": 0, "outputBytes": 0,
+        "shuffleReadBytes": 0, "shuffleWriteBytes": 0, "memoryBytesSpilled": 0,
+        "diskBytesSpilled": 0)"),
+                               nullptr, open);
+    const auto* failed = find(one, "failures");
+    CHECK((failed == nullptr || failed->severity <= Severity::Low));
+}
+
 TEST_CASE("analysis: memory over- and under-provisioning from the heap peak", "[unit][analyze]") {
     const std::string props =
         R"("spark_serializer": "org.apache.spark.serializer.KryoSerializer", "spark_executor_memory": 8589934592)";
