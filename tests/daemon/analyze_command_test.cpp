@@ -233,7 +233,8 @@ TEST_CASE("the analyze aggregator adds attempt.analysis to every agg document of
 TEST_CASE("the analyze aggregator refuses limits that are not four rising numbers",
           "[daemon][analyze][config]") {
     TempDir dir;
-    for (const char* bad : {"\"0.5, 0.3, 0.7, 0.9\"", "[0.3, 0.5]", "[0.3, 0.5, x, 0.9]"}) {
+    for (const char* bad : {"\"0.5, 0.3, 0.7, 0.9\"", "[0.3, 0.5]", "[0.3, 0.5, x, 0.9]",
+                            "[0.3, nan, 0.7, 0.9]", "[0.3, 0.5, 0.7, inf]"}) {
         write_file(dir / "spot.yaml",
                    std::string("pipelines:\n  p:\n    source: {plugin: runfiles, dir: runs}\n"
                                "    aggregators:\n      - plugin: spot-aggregate\n"
