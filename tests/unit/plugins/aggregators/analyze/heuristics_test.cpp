@@ -143,25 +143,26 @@ TEST_CASE(
     "[unit][analyze]") {
     Thresholds open;
     open.gates = false;  // as spotd analyze judges: no size gates, only the impact rules
+    // Task quantiles (min, 25%, median, 75%, max) of the stage's duration and input bytes.
+    auto quantiles = [](const std::string& duration, const std::string& input) {
+        return attempt(R"(, "taskMetricsDistributions": {"quantiles": [0.0, 0.25, 0.5, 0.75, 1.0],
+            "duration": [)" +
+                       duration + R"(], "inputMetrics": {"bytesRead": [)" + input +
+                       R"(]}, "shuffleReadMetrics": {"readBytes": [0, 0, 0, 0, 0]}})");
+    };
     // 600,000x in input bytes over a median of 1 byte, the longest task holding the stage.
-    auto bytes = analyze_attempt(
-        attempt(R"(, "taskMetricsDistributions": {"quantiles": [0.0, 0.25, 0.5, 0.75, 1.0],
-        "duration": [1000, 9000, 10000, 11000, 580000],
-        "inputMetrics": {"bytesRead": [0, 1, 1, 1, 600000]},
-        "shuffleReadMetrics": {"readBytes": [0, 0, 0, 0, 0]}})"),
-        nullptr, open);
-    for (const auto& f : bytes.findings) {
-        if (f.heuristic == "task_skew" && f.figures.at("axis") == "input_bytes") {
-            CHECK(f.severity == Severity::Low);
-        }
-    }
+    auto bytes =
+        analyze_attempt(quantiles("1000, 9000, 10000, 11000, 580000", "0, 1, 1, 1, 600000"),
+                        nullptr, open);
+    const auto input_skew = std::find_if(bytes.findings.begin(), bytes.findings.end(), [](auto& f) {
+        return f.heuristic == "task_skew" && f.figures.at("axis") == "input_bytes";
+    });
+    REQUIRE(input_skew != bytes.findings.end());
+    CHECK(input_skew->figures.at("max_over_median").as_double() == Approx(600000));
+    CHECK(input_skew->severity == Severity::Low);
     // 58x in duration, but the longest task ran 100 s of a 580 s stage.
-    auto share = analyze_attempt(
-        attempt(R"(, "taskMetricsDistributions": {"quantiles": [0.0, 0.25, 0.5, 0.75, 1.0],
-        "duration": [1000, 1000, 1700, 2000, 100000],
-        "inputMetrics": {"bytesRead": [1, 1, 1, 1, 1]},
-        "shuffleReadMetrics": {"readBytes": [0, 0, 0, 0, 0]}})"),
-        nullptr, open);
+    auto share = analyze_attempt(quantiles("1000, 1000, 1700, 2000, 100000", "1, 1, 1, 1, 1"),
+                                 nullptr, open);
     const auto* skew = find(share, "task_skew");
     REQUIRE(skew != nullptr);
     CHECK(skew->figures.at("max_task_over_stage").as_double() < 0.75);
