@@ -151,11 +151,17 @@ check_run() { # LABEL OUT_DIR INDEX
     local agg
     agg=$(count_lines "$2/agg.jsonl")
     [[ $agg == "$expected" ]] || fail "$1: $agg agg documents in $2, expected $expected"
+    # production.yaml turns the analysis and the regression advisor on: an installed Spot gives
+    # findings and advice, not only statistics.
+    local analysed
+    analysed=$(python3 -c 'import json, sys; print(sum("analysis" in json.loads(l)["_source"].get("attempt", {}) for l in open(sys.argv[1])))' "$2/agg.jsonl")
+    [[ $analysed == "$expected" ]] || fail "$1: $analysed of $expected agg documents carry attempt.analysis"
+    [[ $(count_lines "$2/advice.jsonl") -gt 0 ]] || fail "$1: the regression advisor wrote no advice in $2"
     curl -sf -XPOST "http://127.0.0.1:$es/$3/_refresh" >/dev/null
     local stored
     stored=$(curl -sf "http://127.0.0.1:$es/$3/_count" | python3 -c 'import json, sys; print(json.load(sys.stdin)["count"])')
     [[ $stored == "$expected" ]] || fail "$1: $stored documents in the index $3, expected $expected"
-    say "$1: $agg agg documents in the file sink and $stored in OpenSearch ($3), as expected"
+    say "$1: $agg agg documents (each analysed) in the file sink and $stored in OpenSearch ($3), and $(count_lines "$2/advice.jsonl") advice documents"
 }
 
 say "the image: $(words "$entrypoint") $(words "$cmd") --once, as $user in $dir"
