@@ -1,11 +1,15 @@
 #include "heuristics.hpp"
 
+#include <spot/time.hpp>
+
 #include <boost/json/array.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
+#include <optional>
 
 namespace spot::aggregators::analyze {
 
@@ -411,7 +415,20 @@ void partitions(const AttemptFacts& f, const Thresholds& t, std::vector<Finding>
                               median_min)
                 : fmt::format("stage {}: {} tasks of {:.0f} ms median: too many partitions", s.id,
                               s.tasks, s.task_duration.median);
-        x.suggestion.emplace_back("spark.sql.shuffle.partitions", std::to_string(target));
+        // The size-based target goes the finding's way, one step at a time: at least twice the
+        // partitions for too few; for too many, half, or the target when it lies between (never
+        // the 1 partition an empty shuffle's size would give 6,000 tasks).
+        std::int64_t value = target;
+        if (f.shuffle_partitions && *f.shuffle_partitions >= 1) {
+            const auto now = static_cast<std::int64_t>(*f.shuffle_partitions);
+            if (std::string(why) == "too_few") {
+                value = std::max(target, now * 2);
+            } else {
+                value = target > now / 2 && target < now ? target : now / 2;
+                value = std::max<std::int64_t>(1, value);
+            }
+        }
+        x.suggestion.emplace_back("spark.sql.shuffle.partitions", std::to_string(value));
         out.push_back(std::move(x));
     }
 }
@@ -496,6 +513,60 @@ Severity level(double value, const Limits& limits) {
     return s;
 }
 
+namespace {
+
+// The run's current value of a setting findings suggest, as a number (bytes for memory).
+std::optional<double> current_value(const AttemptFacts& f, std::string_view key) {
+    if (key == "spark.sql.shuffle.partitions") {
+        return f.shuffle_partitions;
+    }
+    if (key == "spark.executor.memory") {
+        return f.executor_memory;
+    }
+    if (key == "spark.driver.memory") {
+        return f.driver_memory;
+    }
+    return std::nullopt;
+}
+
+std::optional<double> suggested_value(std::string_view key, const std::string& value) {
+    if (key.ends_with(".memory")) {
+        auto bytes = parse_size(value, 1 << 20);
+        return bytes ? std::optional<double>(static_cast<double>(*bytes)) : std::nullopt;
+    }
+    auto n = parse_size(value);  // a plain count
+    return n ? std::optional<double>(static_cast<double>(*n)) : std::nullopt;
+}
+
+// One run's findings never disagree about a setting: a suggestion that restates the current
+// value is dropped, and where findings point one setting both up and down, the direction of the
+// most severe finding stays (the others keep their finding, without that suggestion).
+void reconcile(const AttemptFacts& f, std::vector<Finding>& findings) {
+    std::vector<Finding*> by_severity;
+    for (auto& x : findings) {
+        by_severity.push_back(&x);
+    }
+    std::stable_sort(by_severity.begin(), by_severity.end(),
+                     [](const Finding* a, const Finding* b) { return a->severity > b->severity; });
+    std::map<std::string, int> direction;  // key -> +1 up, -1 down, as the first finding said
+    for (Finding* x : by_severity) {
+        std::erase_if(x->suggestion, [&](const auto& kv) {
+            const auto now = current_value(f, kv.first);
+            const auto want = suggested_value(kv.first, kv.second);
+            if (!now || !want) {
+                return false;
+            }
+            if (std::abs(*want - *now) < 0.5) {
+                return true;  // already so
+            }
+            const int way = *want > *now ? 1 : -1;
+            return direction.try_emplace(kv.first, way).first->second != way;
+        });
+    }
+}
+
+}  // namespace
+
 std::vector<Finding> run_heuristics(const AttemptFacts& f,
                                     const std::optional<WhatIf>& w,
                                     const Thresholds& t) {
@@ -503,6 +574,7 @@ std::vector<Finding> run_heuristics(const AttemptFacts& f,
     failures(f, t, out);  // failures are judged whatever the run's length
     config(f, out);
     if (t.gates && f.duration_ms < t.min_duration_ms) {
+        reconcile(f, out);
         return out;
     }
     idle_cores(f, t, out);
@@ -514,6 +586,7 @@ std::vector<Finding> run_heuristics(const AttemptFacts& f,
     memory(f, t, out);
     partitions(f, t, out);
     io_shape(f, t, out);
+    reconcile(f, out);
     return out;
 }
 

@@ -210,6 +210,43 @@ TEST_CASE("analysis: memory over- and under-provisioning from the heap peak", "[
     CHECK(f->severity == Severity::Severe);
 }
 
+TEST_CASE("analysis: one run's findings never point a setting both ways, nor at its current value",
+          "[unit][analyze]") {
+    // A stage that spills a third of what it reads (more partitions) and has 6,000 tasks of a
+    // 100 ms median (fewer partitions), at 200 partitions and 512m of executor memory.
+    const std::string props =
+        R"("spark_serializer": "org.apache.spark.serializer.KryoSerializer",
+           "spark_sql_shuffle_partitions": 200, "spark_executor_memory": 536870912)";
+    auto a =
+        analyze_attempt(attempt(R"(, "memoryBytesSpilled": 300000000, "numTasks": 6000,
+        "taskMetricsDistributions": {"quantiles": [0.0, 0.25, 0.5, 0.75, 1.0],
+        "duration": [50, 80, 100, 120, 400], "inputMetrics": {"bytesRead": [1, 1, 1, 1, 1]},
+        "shuffleReadMetrics": {"readBytes": [0, 0, 0, 0, 0]}})",
+                                R"(, "peakMemoryMetrics": {"JVMHeapMemory": 104857600})", props),
+                        nullptr, Thresholds{});
+    const auto* spill = find(a, "spill");
+    const auto* many = find(a, "partitions");
+    REQUIRE(spill != nullptr);
+    REQUIRE(many != nullptr);
+    CHECK(many->figures.at("kind") == "too_many");
+    CHECK(spill->severity > many->severity);
+    std::vector<std::string> partitions;
+    for (const auto& f : a.findings) {
+        for (const auto& [k, v] : f.suggestion) {
+            if (k == "spark.sql.shuffle.partitions") {
+                partitions.push_back(v);
+            }
+            // The heap peaked at 100 MiB of 512m: the memory finding's floor, 512m, is no news.
+            CHECK_FALSE((k == "spark.executor.memory" && v == "512m"));
+        }
+    }
+    CHECK(partitions == std::vector<std::string>{"400"});  // the spill's way: up, from 200
+    CHECK(many->suggestion.empty());
+    const auto* memory = find(a, "memory");
+    REQUIRE(memory != nullptr);  // the finding stays, without its restated value
+    CHECK(memory->suggestion.empty());
+}
+
 TEST_CASE("analysis: config findings are low, and the Java serializer is one", "[unit][analyze]") {
     auto a =
         analyze_attempt(attempt("", "", R"("spark_executor_cores": 8)"), nullptr, Thresholds{});
