@@ -70,12 +70,21 @@ constexpr spot_option_decl kOptions[] = {
            "10"),
     option("cost_budget",
            SPOT_OPT_DOUBLE,
-           "0",
+           "1.5",
            "Goal time: at most this many times the current core-hours; 0: any.",
            0,
            nullptr,
            "0",
            "1000"),
+    option("min_gain",
+           SPOT_OPT_DOUBLE,
+           "0.05",
+           "A predicted gain under this share (core-hours for cost and deadline, time for time) "
+           "keeps the current configuration: a change must be worth making.",
+           0,
+           nullptr,
+           "0",
+           "1"),
     option("deadline",
            SPOT_OPT_DURATION,
            "0s",
@@ -186,6 +195,7 @@ std::unique_ptr<Plugin> create(const PluginContext& ctx, const Options& o) {
     s.defaults.goal = goal_of(o.str("goal")).value_or(Goal::Cost);
     s.defaults.slowdown_budget = o.number("slowdown_budget");
     s.defaults.cost_budget = o.number("cost_budget");
+    s.defaults.min_gain = o.number("min_gain");
     s.defaults.deadline_ms = static_cast<double>(o.duration("deadline").count());
     if (s.defaults.goal == Goal::Deadline && s.defaults.deadline_ms <= 0) {
         throw Exception(make_error(ErrorCode::Config, "goal deadline needs deadline (e.g. 45m)"));

@@ -243,17 +243,19 @@ Result<AdviceRequest> RegressionAdvisor::request_of(
                              [](const auto& p) { return p.first == "goal"; })) {
                 r.goal = Goal::Deadline;
             }
-        } else if (k == "slowdown_budget" || k == "cost_budget") {
+        } else if (k == "slowdown_budget" || k == "cost_budget" || k == "min_gain") {
             auto x = number();
             if (!x) {
                 return x.error();
             }
-            (k == "slowdown_budget" ? r.slowdown_budget : r.cost_budget) = *x;
+            (k == "slowdown_budget" ? r.slowdown_budget
+             : k == "cost_budget"   ? r.cost_budget
+                                    : r.min_gain) = *x;
         } else if (k != "format" && k != "pipeline") {
             return make_error(ErrorCode::Config,
                               "unknown parameter '" + k +
                                   "' (goal, input_bytes, deadline, "
-                                  "slowdown_budget, cost_budget)",
+                                  "slowdown_budget, cost_budget, min_gain)",
                               "");
         }
     }

@@ -27,8 +27,11 @@ std::vector<double> span(double lo_seen, double hi_seen, double step, double lo,
 }
 
 // The memory the next run needs: the largest heap peak seen, with a margin; after an OOM, more
-// than the memory that failed. Rounded up to 128 MiB.
+// than the memory that failed. Rounded up to 128 MiB. A run without a heap peak (no executor
+// metrics) says nothing about memory, not that none is needed: with no peak at all the current
+// memory is kept.
 double needed_memory(const std::vector<Observation>& runs,
+                     double current,
                      const Bounds& b,
                      std::vector<std::string>& notes) {
     double peak = 0, failed_at = 0;
@@ -37,6 +40,10 @@ double needed_memory(const std::vector<Observation>& runs,
         if (r.oom) {
             failed_at = std::max(failed_at, r.config.memory_bytes);
         }
+    }
+    if (peak <= 0 && failed_at <= 0) {
+        notes.emplace_back("no run recorded a heap peak: the memory is kept as it is");
+        return current;
     }
     double need = peak * b.memory_margin;
     if (failed_at > 0) {
@@ -125,7 +132,7 @@ Result<Advice> advise(const std::vector<Observation>& job_runs,
                         "{} runs, shifted to this job's level",
                         job_runs.size(), options.min_runs, model.predict(0, a.current).runs));
     }
-    const double memory = needed_memory(job_runs, bounds, a.notes);
+    const double memory = needed_memory(job_runs, a.current.memory_bytes, bounds, a.notes);
 
     std::vector<Config> candidates;
     if (request.candidates) {
@@ -189,6 +196,26 @@ Result<Advice> advise(const std::vector<Observation>& job_runs,
         a.advised.memory_bytes = memory;  // never below the observed need, trimmed to it
     }
     a.at_advised = best->second;
+    // A change must be worth making: under min_gain on the goal's measure, keep what runs.
+    const double gain =
+        request.goal == Goal::Time
+            ? (a.at_current.duration_ms > 0
+                   ? 1 - a.at_advised.duration_ms / a.at_current.duration_ms
+                   : 0)
+            : (a.at_current.core_hours > 0 ? 1 - a.at_advised.core_hours / a.at_current.core_hours
+                                           : 0);
+    const bool current_fits =
+        request.goal != Goal::Deadline || a.at_current.duration_ms <= request.deadline_ms;
+    if (!request.candidates && !(a.advised == a.current) && gain < request.min_gain &&
+        current_fits) {
+        a.notes.push_back(
+            fmt::format("the best change would gain {:.1f}%, under the {:.0f}% worth making: the "
+                        "current "
+                        "configuration is kept",
+                        gain * 100, request.min_gain * 100));
+        a.advised = a.current;
+        a.at_advised = a.at_current;
+    }
     a.core_hours_saved =
         a.at_current.core_hours > 0 ? 1 - a.at_advised.core_hours / a.at_current.core_hours : 0;
     a.duration_change =

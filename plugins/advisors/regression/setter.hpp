@@ -31,8 +31,9 @@ struct AdviceRequest {
     std::optional<double> input_bytes;  // default: the latest run's
     Goal goal = Goal::Cost;
     double slowdown_budget = 0.10;  // cost: at most this much slower than the current config
-    double cost_budget = 0;         // time: at most this many times the current core-hours (0: any)
-    double deadline_ms = 0;         // deadline
+    double cost_budget = 1.5;       // time: at most this many times the current core-hours (0: any)
+    double min_gain = 0.05;  // a predicted gain under this share keeps the current configuration
+    double deadline_ms = 0;  // deadline
     std::optional<std::vector<Config>> candidates;  // only these (offline evaluation on a grid)
     std::optional<Config> current;  // the configuration to compare with (default: the latest run's)
 };

@@ -136,3 +136,72 @@ TEST_CASE(
     CHECK(b->status == "ok");
     CHECK(b->at_advised.duration_ms > 0);
 }
+
+TEST_CASE(
+    "setter: goal time stays within the cost budget, 1.5x the current core-hours by "
+    "default",
+    "[unit][regression]") {
+    const auto r = runs();
+    AdviceRequest req;
+    req.job = "etl";
+    req.goal = Goal::Time;
+    req.current = Config{8, 2, 8 * kGiB, 0, 200};
+    req.cost_budget = 0;  // any cost: the fastest, whatever it costs
+    auto any = advise(r, r, req, Bounds{}, ModelOptions{});
+    REQUIRE(any.has_value());
+    REQUIRE(any->at_advised.core_hours > any->at_current.core_hours * 1.5);  // the budget binds
+    req.cost_budget = AdviceRequest{}.cost_budget;
+    CHECK(req.cost_budget == 1.5);
+    auto t = advise(r, r, req, Bounds{}, ModelOptions{});
+    REQUIRE(t.has_value());
+    CHECK(t->at_advised.core_hours <= t->at_current.core_hours * 1.5 + 1e-9);
+    CHECK(t->at_advised.duration_ms >= any->at_advised.duration_ms);
+}
+
+TEST_CASE("setter: a predicted gain under min_gain (5%) keeps the current configuration",
+          "[unit][regression]") {
+    // A job whose time does not depend on its slots: more executors buy nothing.
+    auto r = runs();
+    for (auto& o : r) {
+        o.duration_ms = 600'000 + static_cast<double>(o.end_ms % 3) * 1000;
+        o.core_hours = o.duration_ms * o.config.slots() / 3.6e6;
+    }
+    AdviceRequest req;
+    req.job = "etl";
+    req.goal = Goal::Time;
+    req.current = Config{4, 1, 2.5 * kGiB, 0, 200};
+    auto kept = advise(r, r, req, Bounds{}, ModelOptions{});
+    REQUIRE(kept.has_value());
+    CHECK(kept->advised == kept->current);
+    CHECK(std::any_of(kept->notes.begin(), kept->notes.end(), [](const std::string& n) {
+        return n.find("worth making") != std::string::npos;
+    }));
+    req.min_gain = 0;  // every gain counts: then the model's smallest edge may move it
+    auto moved = advise(r, r, req, Bounds{}, ModelOptions{});
+    REQUIRE(moved.has_value());
+    CHECK(moved->at_advised.duration_ms <= moved->at_current.duration_ms);
+    // Goal cost on the same runs: fewer slots save far more than 5%, so it moves.
+    req.min_gain = 0.05;
+    req.goal = Goal::Cost;
+    auto cheaper = advise(r, r, req, Bounds{}, ModelOptions{});
+    REQUIRE(cheaper.has_value());
+    CHECK(cheaper->core_hours_saved > 0.05);
+    CHECK(cheaper->advised.slots() < cheaper->current.slots());
+}
+
+TEST_CASE("setter: runs without a heap peak say nothing about memory: the current memory is kept",
+          "[unit][regression]") {
+    auto r = runs();
+    for (auto& o : r) {
+        o.peak_heap = 0;  // no executor metrics in these logs
+    }
+    AdviceRequest req;
+    req.job = "etl";
+    req.current = Config{8, 2, 6 * kGiB, 0, 200};
+    auto a = advise(r, r, req, Bounds{}, ModelOptions{});
+    REQUIRE(a.has_value());
+    CHECK(a->advised.memory_bytes == 6 * kGiB);
+    CHECK(std::any_of(a->notes.begin(), a->notes.end(), [](const std::string& n) {
+        return n.find("heap peak") != std::string::npos;
+    }));
+}
