@@ -47,9 +47,11 @@ fi
 [[ -f /etc/pip.conf ]] && cp /etc/pip.conf "$root/etc/pip.conf"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 # What the installer (or a container runtime) gives every Debian machine and minbase lacks: a
-# name for the loopback (pyspark binds "localhost") and the machine's own name.
-printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\tspot-cold\n' >"$root/etc/hosts"
-echo spot-cold >"$root/etc/hostname"
+# name for the loopback (pyspark binds "localhost") and for the machine itself (the chroot
+# keeps the kernel's host name, which Java resolves for the Spark driver).
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n' \
+    "$(hostname)" >"$root/etc/hosts"
+hostname >"$root/etc/hostname"
 
 say "a clone of HEAD ($(git -C "$src" rev-parse --short HEAD)) in /root/spot, nothing beside it"
 git clone --quiet --no-hardlinks "$src" "$root/root/spot"
