@@ -57,6 +57,9 @@ say "a clone of HEAD ($(git -C "$src" rev-parse --short HEAD)) in /root/spot, no
 git clone --quiet --no-hardlinks "$src" "$root/root/spot"
 git -C "$root/root/spot" checkout --quiet "$(git -C "$src" rev-parse HEAD)"
 
+# The root is a mount point, as a container's is: Java looks its file store up in /proc/mounts,
+# and OpenSearch will not start on a path it cannot find there.
+mount --bind "$root" "$root" && mounts+=("$root")
 mount -t proc proc "$root/proc" && mounts+=("$root/proc")
 mount -t sysfs sysfs "$root/sys" && mounts+=("$root/sys")
 mount --bind /dev "$root/dev" && mounts+=("$root/dev")
