@@ -15,7 +15,7 @@ packages=(
     libyaml-cpp-dev libspdlog-dev libfmt-dev catch2 libeigen3-dev
     libssl-dev libsystemd-dev libzstd-dev liblz4-dev libsnappy-dev liblzf-dev libsimdjson-dev libzip-dev
     curl ca-certificates python3 python3-venv openjdk-17-jre-headless systemd
-    maven unzip openssl procps util-linux time
+    maven unzip openssl procps util-linux time file
     chromium fonts-dejavu-core
     mmdebstrap clang-format
 )
