@@ -664,9 +664,14 @@ void RunBuilder::add(const json::object& e) {
             }
         }
     } else if (ev == "SparkListenerExecutorRemoved") {
-        Executor& ex = executor(str_at(e, "Executor ID"));
-        ex.remove_time = time_at(e, "Timestamp");
-        ex.remove_reason = str_at(e, "Removed Reason");
+        // An executor that failed to launch is removed without ever being added; the History
+        // Server drops that removal (it only ends executors it has), and so do we.
+        const std::string id = str_at(e, "Executor ID");
+        if (const auto it = executors_.find(id == "<driver>" ? std::string(kDriver) : id);
+            it != executors_.end()) {
+            it->second.remove_time = time_at(e, "Timestamp");
+            it->second.remove_reason = str_at(e, "Removed Reason");
+        }
     } else if (ev == "SparkListenerBlockManagerAdded") {
         if (const auto* id = obj_at(e, "Block Manager ID")) {
             Executor& ex = executor(str_at(*id, "Executor ID"));

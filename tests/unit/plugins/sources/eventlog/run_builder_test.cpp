@@ -128,6 +128,30 @@ TEST_CASE("a corrupt compressed block is an error, never garbage", "[unit][event
     }
 }
 
+TEST_CASE(
+    "an executor removed without ever being added (it failed to launch) is not listed, as "
+    "the History Server does not list it",
+    "[unit][eventlog]") {
+    // Seen on a fresh machine: two local-cluster executors raced to create one directory, the
+    // loser never started, and the log holds only its removal.
+    TempDir dir;
+    const auto src = fixtures_dir() / "spark" / "spark-events" / "local-1422981780767";
+    auto text = read_file(src);
+    const auto end = text.find("{\"Event\":\"SparkListenerApplicationEnd\"");
+    REQUIRE(end != std::string::npos);
+    text.insert(end,
+                "{\"Event\":\"SparkListenerExecutorRemoved\",\"Timestamp\":1422981790000,"
+                "\"Executor ID\":\"7\",\"Removed Reason\":\"java.io.IOException: Failed to "
+                "create directory\"}\n");
+    write_file(dir / "local-1422981780767", text);
+    const auto clean = attempt_of(src);
+    const auto with_removal = attempt_of(dir / "local-1422981780767");
+    CHECK(with_removal.at("allexecutors") == clean.at("allexecutors"));
+    for (const auto& e : with_removal.at("allexecutors").as_array()) {
+        CHECK(e.at("id") != "7");
+    }
+}
+
 TEST_CASE("a cut last line is skipped but a corrupt line in the middle fails the log",
           "[unit][eventlog]") {
     TempDir dir;
